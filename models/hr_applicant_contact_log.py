@@ -1,0 +1,252 @@
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+CONTACT_CHANNELS = [
+    ("email", "Email"),
+    ("phone", "Phone"),
+    ("wechat", "WeChat"),
+    ("wecom", "WeCom"),
+    ("sms", "SMS"),
+    ("meeting", "Meeting"),
+    ("other", "Other"),
+]
+CONTACT_OUTCOMES = [
+    ("positive", "Positive"),
+    ("neutral", "Neutral"),
+    ("negative", "Negative"),
+    ("no_response", "No response"),
+]
+# A logged contact happened: a date later than now is a typing error, with a small
+# tolerance for clocks that disagree.
+FUTURE_TOLERANCE = timedelta(minutes=5)
+
+
+class HrApplicantContactLog(models.Model):
+    _name = "hr.applicant.contact.log"
+    _description = "Applicant Contact Log"
+    _order = "contact_date desc, id desc"
+    _check_company_auto = True
+
+    applicant_id = fields.Many2one(
+        "hr.applicant",
+        string="Applicant",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        check_company=True,
+    )
+    candidate_id = fields.Many2one(
+        related="applicant_id.candidate_id", store=True, index=True
+    )
+    company_id = fields.Many2one(
+        related="applicant_id.company_id", store=True, index=True
+    )
+    job_id = fields.Many2one(related="applicant_id.job_id", store=True)
+    channel = fields.Selection(
+        CONTACT_CHANNELS,
+        required=True,
+        compute="_compute_channel",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
+    direction = fields.Selection(
+        [("outbound", "Outbound"), ("inbound", "Inbound")],
+        required=True,
+        default="outbound",
+        help="Outbound: we contacted the candidate. Inbound: the candidate "
+        "contacted us.",
+    )
+    contact_date = fields.Datetime(
+        string="Contact Date", required=True, default=fields.Datetime.now
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Contacted by",
+        default=lambda self: self.env.user,
+        index=True,
+        domain="[('share', '=', False)]",
+    )
+    summary = fields.Text(help="What was said.")
+    candidate_response = fields.Text(string="Candidate's Response")
+    outcome = fields.Selection(CONTACT_OUTCOMES)
+    next_step = fields.Char(string="Next Step")
+    next_contact_date = fields.Date(
+        string="Next Contact",
+        help="Schedules a follow-up activity for the recruiter on this date.",
+    )
+    followup_stage_id = fields.Many2one(
+        "hr.recruitment.followup.stage",
+        string="Follow-up Stage",
+        compute="_compute_followup_stage_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="The follow-up stage the applicant was in at the time of the contact.",
+    )
+    automated = fields.Boolean(
+        readonly=True, help="Sent or prepared by a follow-up rule."
+    )
+
+    def init(self):
+        super().init()
+        # Last contact of an applicant, and contacts of an applicant over a
+        # period (tier caps): WHERE applicant_id = ? ORDER BY contact_date DESC.
+        self.env.cr.execute(
+            """
+            CREATE INDEX IF NOT EXISTS hr_applicant_contact_log_applicant_date_idx
+            ON hr_applicant_contact_log (applicant_id, contact_date DESC)
+            """
+        )
+
+    @api.depends("applicant_id")
+    def _compute_channel(self):
+        for log in self:
+            if not log.channel:
+                log.channel = log.applicant_id.preferred_channel or "phone"
+
+    @api.depends("applicant_id")
+    def _compute_followup_stage_id(self):
+        for log in self:
+            if not log.followup_stage_id:
+                log.followup_stage_id = log.applicant_id.followup_stage_id
+
+    @api.depends("applicant_id", "channel", "contact_date")
+    def _compute_display_name(self):
+        channels = dict(self._fields["channel"]._description_selection(self.env))
+        for log in self:
+            log.display_name = " - ".join(
+                part
+                for part in (
+                    log.applicant_id.partner_name,
+                    channels.get(log.channel),
+                    log.contact_date
+                    and fields.Date.to_string(
+                        fields.Datetime.context_timestamp(log, log.contact_date)
+                    ),
+                )
+                if part
+            )
+
+    @api.constrains("contact_date", "next_contact_date")
+    def _check_dates(self):
+        now = fields.Datetime.now()
+        for log in self:
+            if not log.automated and log.contact_date > now + FUTURE_TOLERANCE:
+                raise ValidationError(
+                    self.env._(
+                        "The contact with %(name)s is dated in the future. Log a "
+                        "contact once it happened, and plan future ones with "
+                        "'Next Contact'.",
+                        name=log.applicant_id.partner_name,
+                    )
+                )
+            if not log.next_contact_date:
+                continue
+            contact_day = fields.Datetime.context_timestamp(
+                log, log.contact_date
+            ).date()
+            if log.next_contact_date < contact_day:
+                raise ValidationError(
+                    self.env._(
+                        "The next contact (%(next)s) cannot be before the contact "
+                        "itself (%(date)s).",
+                        next=log.next_contact_date,
+                        date=contact_day,
+                    )
+                )
+
+    @api.constrains("next_contact_date", "applicant_id")
+    def _check_do_not_contact(self):
+        for log in self:
+            if log.next_contact_date and log.applicant_id.do_not_contact:
+                raise ValidationError(
+                    self.env._(
+                        "%(name)s asked not to be contacted again (%(reason)s): "
+                        "no next contact can be planned.",
+                        name=log.applicant_id.partner_name,
+                        reason=log.applicant_id.do_not_contact_reason,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.context.get("default_applicant_id") and any(
+            not vals.get("applicant_id") for vals in vals_list
+        ):
+            raise ValidationError(
+                self.env._("A contact must be logged on an applicant.")
+            )
+        logs = super().create(vals_list)
+        logs.filtered(lambda log: not log.automated)._sync_followup_activity()
+        return logs
+
+    def write(self, vals):
+        res = super().write(vals)
+        if {"next_contact_date", "contact_date", "next_step", "user_id"} & set(vals):
+            self.filtered(lambda log: not log.automated)._sync_followup_activity()
+        return res
+
+    def _sync_followup_activity(self):
+        """Keep one follow-up activity per applicant, driven by its latest log.
+
+        The latest contact of an applicant holds the plan: with a next contact
+        date, the applicant's open follow-up activity is moved there (or created);
+        without one, the open activity that this contact fulfilled (due on or
+        before the contact) is marked done.
+        """
+        activity_type = self.env.ref(
+            "hr_recruitment_followup.mail_activity_type_followup",
+            raise_if_not_found=False,
+        )
+        if not activity_type:
+            return
+        for applicant in self.applicant_id:
+            latest = self.search([("applicant_id", "=", applicant.id)], limit=1)
+            if latest not in self:
+                continue
+            activity = self.env["mail.activity"].search(
+                [
+                    ("res_model", "=", "hr.applicant"),
+                    ("res_id", "=", applicant.id),
+                    ("activity_type_id", "=", activity_type.id),
+                ],
+                limit=1,
+            )
+            if latest.next_contact_date:
+                values = {
+                    "date_deadline": latest.next_contact_date,
+                    "user_id": (applicant.user_id or latest.user_id or self.env.user).id,
+                    "summary": latest.next_step
+                    or self.env._("Follow up with %(name)s", name=applicant.partner_name),
+                    "note": latest._activity_note(),
+                }
+                if activity:
+                    activity.write(values)
+                else:
+                    applicant.activity_schedule(
+                        "hr_recruitment_followup.mail_activity_type_followup",
+                        **values,
+                    )
+            elif activity and activity.date_deadline <= fields.Datetime.context_timestamp(
+                latest, latest.contact_date
+            ).date():
+                activity.action_feedback(feedback=latest.summary or latest.display_name)
+
+    def _activity_note(self):
+        self.ensure_one()
+        channels = dict(self._fields["channel"]._description_selection(self.env))
+        return Markup("<p>%s</p><p>%s</p>") % (
+            self.env._(
+                "Last contact: %(date)s by %(channel)s.",
+                date=fields.Datetime.context_timestamp(
+                    self, self.contact_date
+                ).strftime("%Y-%m-%d %H:%M"),
+                channel=channels.get(self.channel),
+            ),
+            self.summary or "",
+        )

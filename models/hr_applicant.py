@@ -1,34 +1,34 @@
-from datetime import datetime, time, timedelta
+import logging
+from collections import defaultdict
+from datetime import timedelta
 
-import pytz
+from markupsafe import Markup
 
-from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo import api, fields, models, modules
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL, html2plaintext
 
-# A planned next contact is a day; the follow-up falls due at the start of that
-# day's contact hours in the recruiter's time zone.
-FOLLOWUP_DAY_START = time(9, 0)
+from .followup_policy import (
+    cap_release,
+    hour_to_time,
+    local_day_start,
+    localize,
+    next_allowed,
+    resolve_tz,
+    to_local,
+    to_utc,
+)
+from .hr_recruitment_followup_rule import ACTIVITY_CHANNELS
+
+_logger = logging.getLogger(__name__)
+
 NO_CONTACT_DAYS = 7
 # Stored on the candidate, shown on the applicant.
 CANDIDATE_FOLLOWUP_FIELDS = ("preferred_channel", "do_not_contact", "do_not_contact_reason")
-
-
-def _tz(name):
-    try:
-        return pytz.timezone(name or "UTC")
-    except pytz.UnknownTimeZoneError:
-        return pytz.utc
-
-
-def local_day_bounds_utc(day, tz_name):
-    """Return the UTC naive datetimes where ``day`` starts and ends in ``tz_name``."""
-    tz = _tz(tz_name)
-    start = tz.localize(datetime.combine(day, time.min))
-    end = tz.localize(datetime.combine(day + timedelta(days=1), time.min))
-    return (
-        start.astimezone(pytz.utc).replace(tzinfo=None),
-        end.astimezone(pytz.utc).replace(tzinfo=None),
-    )
+WORTH_FIELDS = ("worth_job_match", "worth_stability", "worth_intent")
+# Caps look this far back; a rolling week plus a day of margin for time zones.
+CAP_LOOKBACK = timedelta(days=8)
+DISPATCH_BATCH_SIZE = 200
 
 
 class HrApplicant(models.Model):
@@ -47,6 +47,21 @@ class HrApplicant(models.Model):
         help="Computed from the pipeline stage and the application status, "
         "following the mapping of the follow-up stages; can be set by hand.",
     )
+    followup_stage_date = fields.Datetime(
+        string="In Follow-up Stage Since",
+        compute="_compute_followup_stage_date",
+        store=True,
+        readonly=True,
+    )
+    followup_stage_days = fields.Integer(
+        string="Days in Follow-up Stage",
+        compute="_compute_followup_stage_days",
+        help="For follow-up templates: a long wait calls for an explanation.",
+    )
+    followup_next_round = fields.Boolean(
+        compute="_compute_followup_stage_days",
+        help="For follow-up templates: the candidate was invited to the next round.",
+    )
     contact_log_ids = fields.One2many(
         "hr.applicant.contact.log", "applicant_id", string="Contact Log"
     )
@@ -56,12 +71,38 @@ class HrApplicant(models.Model):
         compute="_compute_contact_dates",
         store=True,
     )
-    # The follow-up cron selects on this field: WHERE next_followup_date <= now.
-    next_followup_date = fields.Datetime(
-        string="Next Follow-up",
+    followup_planned_date = fields.Datetime(
+        string="Planned Contact",
         compute="_compute_contact_dates",
         store=True,
+        help="The next contact the recruiter planned when logging the last contact.",
+    )
+    # What the planner decided: the next automated follow-up and its rule.
+    followup_rule_id = fields.Many2one(
+        "hr.recruitment.followup.rule",
+        string="Next Follow-up Rule",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+    )
+    followup_rule_due = fields.Datetime(readonly=True, copy=False)
+    followup_rule_anchor = fields.Char(readonly=True, copy=False)
+    followup_rule_occurrence = fields.Integer(readonly=True, copy=False)
+    followup_needs_plan = fields.Boolean(
+        readonly=True, copy=False, index="btree_not_null"
+    )
+    # The follow-up cron selects on this field (see init() for its partial index).
+    next_followup_date = fields.Datetime(
+        string="Next Follow-up",
+        compute="_compute_next_followup_date",
+        store=True,
         index=True,
+        help="The next automated follow-up, or else the contact the recruiter planned.",
+    )
+    start_date = fields.Date(
+        string="First Day",
+        tracking=True,
+        help="The day the candidate starts: follow-up checkpoints count back from it.",
     )
     preferred_channel = fields.Selection(
         related="candidate_id.preferred_channel", readonly=False
@@ -71,6 +112,27 @@ class HrApplicant(models.Model):
     )
     do_not_contact_reason = fields.Char(
         related="candidate_id.do_not_contact_reason", readonly=False
+    )
+    worth_job_match = fields.Integer(
+        string="Job Match",
+        help="0-5: skills and experience against the position (0: not assessed).",
+    )
+    worth_stability = fields.Integer(
+        string="Stability",
+        help="0-5: a clear career plan, tenure in past positions (0: not assessed).",
+    )
+    worth_intent = fields.Integer(
+        string="Intent",
+        help="0-5: how strongly the candidate wants the job: knowledge of the company, "
+        "engagement in interviews (0: not assessed).",
+    )
+    worth_level = fields.Selection(
+        [("low", "Low"), ("medium", "Medium"), ("high", "High")],
+        string="Worth Following",
+        compute="_compute_worth_level",
+        store=True,
+        help="High keeps the full cadence; low slows or stops the light-touch "
+        "follow-ups, as each rule says.",
     )
     followup_due_today = fields.Boolean(
         string="Follow-up Due Today",
@@ -87,8 +149,42 @@ class HrApplicant(models.Model):
         compute="_compute_followup_no_recent_contact",
         search="_search_followup_no_recent_contact",
     )
+    followup_interview_date = fields.Datetime(
+        string="Last Interview",
+        compute="_compute_followup_interview",
+        help="Start of the latest interview, for follow-up templates.",
+    )
+    followup_interviewer_names = fields.Char(
+        compute="_compute_followup_interview",
+        help="Who interviewed the candidate, for follow-up templates.",
+    )
+
+    def init(self):
+        super().init()
+        # The follow-up cron: WHERE followup_rule_id IS NOT NULL
+        #   AND next_followup_date <= now ORDER BY next_followup_date.
+        # Only applicants with an automated follow-up planned are in it, so the
+        # index (and the selection) grows with the due applicants, not the others.
+        self.env.cr.execute(
+            """
+            CREATE INDEX IF NOT EXISTS hr_applicant_followup_due_idx
+            ON hr_applicant (next_followup_date)
+            WHERE followup_rule_id IS NOT NULL
+            """
+        )
+
+    # ------------------------------------------------------------------
+    # Fields
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_worth_values(vals)
+        return super().create(vals_list)
 
     def write(self, vals):
+        self._check_worth_values(vals)
         # Related fields are written back one by one: the flag would be checked
         # before its reason arrives. Write them to the candidate in one go.
         candidate_vals = {
@@ -98,11 +194,57 @@ class HrApplicant(models.Model):
             self.candidate_id.write(candidate_vals)
         return super().write(vals)
 
+    def _check_worth_values(self, vals):
+        for name in WORTH_FIELDS:
+            value = vals.get(name)
+            if value and not 0 <= value <= 5:
+                raise ValidationError(
+                    self.env._(
+                        "%(score)s is scored from 0 to 5, not %(value)s.",
+                        score=self._fields[name]._description_string(self.env),
+                        value=value,
+                    )
+                )
+
+    def _followup_status(self):
+        """The application status, read from its sources.
+
+        Core's ``application_status`` is not recomputed when ``active`` changes
+        within a transaction; the follow-up must not act on a stale status.
+        """
+        self.ensure_one()
+        if self.refuse_reason_id:
+            return "refused"
+        if not self.active:
+            return "archived"
+        if self.date_closed:
+            return "hired"
+        return "ongoing"
+
     @api.depends("stage_id", "refuse_reason_id", "date_closed", "active")
     def _compute_followup_stage_id(self):
         matches = self.env["hr.recruitment.followup.stage"]._find_for_applicants(self)
         for applicant in self:
             applicant.followup_stage_id = matches[applicant]
+
+    @api.depends("followup_stage_id")
+    def _compute_followup_stage_date(self):
+        now = fields.Datetime.now()
+        for applicant in self:
+            applicant.followup_stage_date = now if applicant.followup_stage_id else False
+
+    @api.depends("followup_stage_date", "followup_stage_id")
+    def _compute_followup_stage_days(self):
+        now = fields.Datetime.now()
+        pre_offer = self.env.ref(
+            "hr_recruitment_followup.followup_stage_pre_offer", raise_if_not_found=False
+        )
+        for applicant in self:
+            since = applicant.followup_stage_date
+            applicant.followup_stage_days = (now - since).days if since else 0
+            applicant.followup_next_round = bool(pre_offer) and (
+                applicant.followup_stage_id == pre_offer
+            )
 
     @api.model
     def _read_group_followup_stage_ids(self, stages, domain):
@@ -128,43 +270,90 @@ class HrApplicant(models.Model):
                 lambda log: (log.contact_date, log.id or 0), reverse=True
             )[:1]
             applicant.last_contact_date = latest.contact_date
-            applicant.next_followup_date = (
-                applicant._followup_due_at(latest.next_contact_date)
+            applicant.followup_planned_date = (
+                applicant._followup_planned_at(latest.next_contact_date)
                 if latest.next_contact_date
                 else False
             )
 
-    def _followup_tz(self):
+    @api.depends("followup_rule_id", "followup_rule_due", "followup_planned_date")
+    def _compute_next_followup_date(self):
+        for applicant in self:
+            applicant.next_followup_date = (
+                applicant.followup_rule_due
+                if applicant.followup_rule_id
+                else applicant.followup_planned_date
+            )
+
+    @api.depends(*WORTH_FIELDS)
+    def _compute_worth_level(self):
+        for applicant in self:
+            scores = [applicant[name] for name in WORTH_FIELDS if applicant[name]]
+            if not scores:
+                applicant.worth_level = False
+                continue
+            average = sum(scores) / len(scores)
+            applicant.worth_level = (
+                "high" if average >= 3.5 else "medium" if average >= 2.5 else "low"
+            )
+
+    @api.depends("meeting_ids.start", "meeting_ids.partner_ids")
+    def _compute_followup_interview(self):
+        for applicant in self:
+            meeting = applicant.meeting_ids.sorted("start", reverse=True)[:1]
+            applicant.followup_interview_date = meeting.start
+            interviewers = meeting.user_id | applicant.interviewer_ids
+            applicant.followup_interviewer_names = ", ".join(interviewers.mapped("name"))
+
+    def _followup_recruiter_tz(self):
         """Time zone in which the recruiter plans this applicant's follow-ups."""
         self.ensure_one()
-        return (
-            self.user_id.tz
-            or self.env.user.tz
-            or self.company_id.partner_id.tz
-            or "UTC"
+        return resolve_tz(
+            self.user_id.tz,
+            self.env.user.tz,
+            self.company_id.followup_tz,
+            self.company_id.partner_id.tz,
         )
 
-    def _followup_due_at(self, day):
+    def _followup_candidate_tz(self):
+        """The candidate's own time zone, else the company's, else the recruiter's."""
         self.ensure_one()
-        tz = _tz(self._followup_tz())
-        local = tz.localize(datetime.combine(day, FOLLOWUP_DAY_START))
-        return local.astimezone(pytz.utc).replace(tzinfo=None)
+        return resolve_tz(
+            self.candidate_id.partner_id.tz,
+            (self.job_id.company_id or self.company_id).followup_tz,
+            self.user_id.tz,
+            self.company_id.partner_id.tz,
+        )
+
+    def _followup_company(self):
+        self.ensure_one()
+        return self.company_id or self.job_id.company_id or self.env.company
+
+    def _followup_planned_at(self, day):
+        """A planned day falls due when the company's contact hours start."""
+        self.ensure_one()
+        start = hour_to_time(self._followup_company().followup_hour_from)
+        return to_utc(localize(day, start, self._followup_recruiter_tz()))
 
     @api.model
     def _followup_today_bounds(self):
         """UTC bounds of today in the current user's time zone."""
-        tz_name = self.env.context.get("tz") or self.env.user.tz or "UTC"
-        today = datetime.now(_tz(tz_name)).date()
-        return local_day_bounds_utc(today, tz_name)
+        tz = resolve_tz(self.env.context.get("tz"), self.env.user.tz)
+        now = fields.Datetime.now()
+        return local_day_start(now, tz), local_day_start(now, tz, days=1)
 
-    @api.depends("next_followup_date")
+    @api.depends("next_followup_date", "followup_planned_date")
     @api.depends_context("tz", "uid")
     def _compute_followup_due(self):
         start, end = self._followup_today_bounds()
         for applicant in self:
-            due = applicant.next_followup_date
-            applicant.followup_due_today = bool(due) and start <= due < end
-            applicant.followup_overdue = bool(due) and due < start
+            dates = [
+                d
+                for d in (applicant.next_followup_date, applicant.followup_planned_date)
+                if d
+            ]
+            applicant.followup_due_today = any(start <= d < end for d in dates)
+            applicant.followup_overdue = any(d < start for d in dates)
 
     @api.depends("last_contact_date", "followup_stage_id")
     def _compute_followup_no_recent_contact(self):
@@ -193,16 +382,24 @@ class HrApplicant(models.Model):
     def _search_followup_due_today(self, operator, value):
         start, end = self._followup_today_bounds()
         domain = [
+            "|",
+            "&",
             ("next_followup_date", ">=", start),
             ("next_followup_date", "<", end),
+            "&",
+            ("followup_planned_date", ">=", start),
+            ("followup_planned_date", "<", end),
         ]
         return self._boolean_search(operator, value, domain)
 
     def _search_followup_overdue(self, operator, value):
         start, _end = self._followup_today_bounds()
-        return self._boolean_search(
-            operator, value, [("next_followup_date", "<", start)]
-        )
+        domain = [
+            "|",
+            ("next_followup_date", "<", start),
+            ("followup_planned_date", "<", start),
+        ]
+        return self._boolean_search(operator, value, domain)
 
     def _search_followup_no_recent_contact(self, operator, value):
         limit = fields.Datetime.now() - timedelta(days=NO_CONTACT_DAYS)
@@ -215,6 +412,10 @@ class HrApplicant(models.Model):
             ("create_date", "<", limit),
         ]
         return self._boolean_search(operator, value, domain)
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
 
     def action_log_contact(self):
         """Open the quick form to log a contact with this applicant."""
@@ -252,3 +453,539 @@ class HrApplicant(models.Model):
             }
         )
         return action
+
+    def _followup_contact_warning(self):
+        """A warning for a person about to write to candidates who opted out."""
+        phone_blacklist = self._followup_phone_blacklist()
+        applicants = self.filtered(
+            lambda a: a.candidate_id and a._followup_blocked_reason(phone_blacklist)
+        )
+        if not applicants:
+            return False
+        return self.env._(
+            "Think twice: %(names)s asked not to be contacted or blocked our "
+            "messages (%(reasons)s).",
+            names=", ".join(a.partner_name or a.display_name for a in applicants),
+            reasons="; ".join(
+                dict.fromkeys(
+                    a._followup_blocked_reason(phone_blacklist) for a in applicants
+                )
+            ),
+        )
+
+    # ------------------------------------------------------------------
+    # Replies
+    # ------------------------------------------------------------------
+
+    def _message_post_after_hook(self, message, msg_vals):
+        res = super()._message_post_after_hook(message, msg_vals)
+        message_type = msg_vals.get("message_type", message.message_type)
+        author = message.author_id
+        if message_type == "email" and not author.user_ids.filtered(
+            lambda user: not user.share
+        ):
+            # The candidate wrote to us: log it, which restarts the cadence.
+            self.env["hr.applicant.contact.log"].sudo().create(
+                {
+                    "applicant_id": self.id,
+                    "channel": "email",
+                    "direction": "inbound",
+                    "contact_date": message.date or fields.Datetime.now(),
+                    "summary": html2plaintext(message.body or "")[:2000]
+                    or message.subject,
+                    "user_id": False,
+                }
+            )
+        return res
+
+    # ------------------------------------------------------------------
+    # Plan: when is the next automated follow-up due, and by which rule
+    # ------------------------------------------------------------------
+
+    def _followup_phone_blacklist(self):
+        """Blacklisted numbers among these candidates' phones.
+
+        hr.candidate keeps its sanitized phone in ``partner_phone_sanitized``, which
+        phone_validation's own blacklist check does not look at.
+        """
+        numbers = [n for n in self.candidate_id.mapped("partner_phone_sanitized") if n]
+        if not numbers:
+            return set()
+        return set(
+            self.env["phone.blacklist"]
+            .sudo()
+            .search([("number", "in", numbers)])
+            .mapped("number")
+        )
+
+    def _followup_blocked_reason(self, phone_blacklist=None):
+        """Why the candidate must not receive follow-ups, or False."""
+        self.ensure_one()
+        candidate = self.candidate_id
+        if phone_blacklist is None:
+            phone_blacklist = self._followup_phone_blacklist()
+        if candidate.do_not_contact:
+            return self.env._(
+                "do not contact: %(reason)s", reason=candidate.do_not_contact_reason
+            )
+        if candidate.is_blacklisted:
+            return self.env._("email blacklisted")
+        if (
+            candidate.phone_sanitized_blacklisted
+            or candidate.partner_phone_sanitized in phone_blacklist
+        ):
+            return self.env._("phone blacklisted")
+        return False
+
+    def _followup_blocked(self, phone_blacklist=None):
+        """Whether no automated follow-up may reach this candidate at all."""
+        self.ensure_one()
+        return (
+            not self.candidate_id
+            or self._followup_status() == "archived"
+            or bool(self._followup_blocked_reason(phone_blacklist))
+        )
+
+    def _followup_history(self, rules):
+        """Everything the planner reads from the log, in three queries.
+
+        :return: (rule_counts, contacts, hesitant) where rule_counts maps
+            (applicant id, rule id, anchor) to (sent count, last sent date);
+            contacts maps a candidate id to the sorted dates of its recent outbound
+            contacts; hesitant is the set of applicant ids whose last answer
+            was neutral or negative.
+        """
+        Log = self.env["hr.applicant.contact.log"].sudo()
+        rule_counts = {}
+        if rules:
+            for applicant, rule, anchor, count, last in Log._read_group(
+                [
+                    ("applicant_id", "in", self.ids),
+                    ("rule_id", "in", rules.ids),
+                    ("automated", "=", True),
+                ],
+                ["applicant_id", "rule_id", "followup_anchor"],
+                ["__count", "contact_date:max"],
+            ):
+                rule_counts[applicant.id, rule.id, anchor] = (count, last)
+        contacts = defaultdict(list)
+        since = fields.Datetime.now() - CAP_LOOKBACK
+        # A message prepared for a call or WeChat is not a contact yet: the
+        # recruiter logs the real one.
+        for candidate, dates in Log._read_group(
+            [
+                ("candidate_id", "in", self.candidate_id.ids),
+                ("direction", "=", "outbound"),
+                ("contact_date", ">=", since),
+                "|",
+                ("automated", "=", False),
+                ("channel", "not in", ACTIVITY_CHANNELS),
+            ],
+            ["candidate_id"],
+            ["contact_date:array_agg"],
+        ):
+            contacts[candidate.id] = sorted(dates)
+        hesitant = set()
+        answered = set()
+        for log in Log.search_read(
+            [
+                ("applicant_id", "in", self.ids),
+                ("automated", "=", False),
+                ("outcome", "!=", False),
+            ],
+            ["applicant_id", "outcome"],
+            order="applicant_id, contact_date desc, id desc",
+            load=None,
+        ):
+            if log["applicant_id"] in answered:
+                continue
+            answered.add(log["applicant_id"])
+            if log["outcome"] in ("neutral", "negative"):
+                hesitant.add(log["applicant_id"])
+        return rule_counts, contacts, hesitant
+
+    def _followup_occurrence(self, rule, now, rule_counts):
+        """The next occurrence of ``rule`` for this applicant.
+
+        :return: (due, anchor, occurrence) or None when the rule has nothing left
+            to send here.
+        """
+        self.ensure_one()
+        slow = 2 if (self.worth_level == "low" and rule.low_worth_policy == "slow") else 1
+        stage_anchor = self.followup_stage_date
+        if rule.trigger == "interview_end":
+            ends = self.meeting_ids.filtered("stop").mapped("stop")
+            if not ends:
+                return None
+            base = max(ends)
+            anchor = f"interview:{fields.Datetime.to_string(base)}"
+        elif rule.trigger == "before_start":
+            if not self.start_date or self._followup_status() not in ("ongoing", "hired"):
+                return None
+            anchor = f"start:{fields.Date.to_string(self.start_date)}"
+            base = None
+        else:
+            if not stage_anchor:
+                return None
+            if rule.trigger == "offer_declined" and self.followup_stage_id != self.env.ref(
+                "hr_recruitment_followup.followup_stage_offer_declined"
+            ):
+                return None
+            anchor = f"stage:{self.followup_stage_id.id}:{fields.Datetime.to_string(stage_anchor)}"
+            base = stage_anchor
+        sent, last_sent = rule_counts.get((self.id, rule.id, anchor), (0, None))
+        if sent > rule.max_repeats:
+            return None
+        if rule.trigger == "before_start":
+            day = self.start_date - timedelta(days=rule.delay)
+            start = hour_to_time(self._followup_company().followup_hour_from)
+            due = to_utc(localize(day, start, self._followup_candidate_tz()))
+            if due.date() > self.start_date or now.date() > self.start_date:
+                return None
+        elif rule.trigger == "no_contact":
+            quiet_since = max(self.last_contact_date or base, base)
+            wait = rule.delay if not sent else (rule.repeat_interval or rule.delay)
+            due = quiet_since + rule._delta(wait * slow)
+        elif not sent:
+            due = base + rule._delta(rule.delay * slow)
+        else:
+            due = last_sent + rule._delta(rule.repeat_interval * slow)
+        if rule.expiry_days and due + timedelta(days=rule.expiry_days) < now:
+            return None
+        return due, anchor, sent
+
+    def _followup_constrain(self, due, now, contacts):
+        """Apply the caps and the candidate's contact hours to a raw due time.
+
+        :return: (due, send_at): when the follow-up is due once the caps allow it,
+            and when it may reach the candidate (the next allowed minute in their
+            time zone, still within the caps). A follow-up due at night is
+            dispatched when due and held by the mail queue until ``send_at``.
+        """
+        self.ensure_one()
+        company = self._followup_company()
+        tz = self._followup_candidate_tz()
+        core = self.job_id.followup_tier == "core"
+        caps = {
+            "per_day": company.followup_cap_core_per_day if core else 0,
+            "per_week": 0 if core else company.followup_cap_standard_per_week,
+        }
+        due = max(due, now)
+        capped = cap_release(due, contacts, tz, **caps)
+        send_at = capped
+        for _guard in range(10):
+            moved = next_allowed(
+                cap_release(send_at, contacts, tz, **caps),
+                tz,
+                company.followup_hour_from,
+                company.followup_hour_to,
+            )
+            if moved == send_at:
+                break
+            send_at = moved
+        # Deferred by a cap: planned when it may go. Deferred only by the night:
+        # dispatched when due, held by the mail queue until the morning.
+        return (send_at if capped != due else due), send_at
+
+    def _followup_decide(self, now):
+        """The next automated follow-up of each applicant: a pure decision.
+
+        :return: {applicant: (rule, due, anchor, occurrence, send_at)} for
+            applicants with a follow-up to plan; the others are absent.
+        """
+        rules = (
+            self.env["hr.recruitment.followup.rule"]
+            .sudo()
+            .with_context(active_test=True)
+            .search([])
+        )
+        if not rules or not self:
+            return {}
+        # Opt-outs are not stored on the candidate: never trust a cached answer.
+        self.candidate_id.invalidate_recordset(
+            ["is_blacklisted", "phone_sanitized_blacklisted"]
+        )
+        rule_counts, contacts, _hesitant = self._followup_history(rules)
+        phone_blacklist = self._followup_phone_blacklist()
+        decisions = {}
+        for applicant in self:
+            if applicant._followup_blocked(phone_blacklist):
+                continue
+            best = None
+            for rule in rules:
+                if rule.company_id and rule.company_id != applicant.company_id:
+                    continue
+                if rule.followup_stage_id and rule.followup_stage_id != applicant.followup_stage_id:
+                    continue
+                if rule.job_tier != "any" and rule.job_tier != applicant.job_id.followup_tier:
+                    continue
+                if not rule._applies_to_worth(applicant.worth_level):
+                    continue
+                occurrence = applicant._followup_occurrence(rule, now, rule_counts)
+                if occurrence and (best is None or occurrence[0] < best[1]):
+                    best = (rule, *occurrence)
+            if best:
+                rule, due, anchor, sent = best
+                due, send_at = applicant._followup_constrain(
+                    due, now, contacts.get(applicant.candidate_id.id, [])
+                )
+                decisions[applicant] = (rule, due, anchor, sent, send_at)
+        return decisions
+
+    def _plan_next_followup(self):
+        """Decide and store the next automated follow-up of these applicants.
+
+        Called by the automation rules when an application changes, after every
+        logged contact, and by the scheduled job after each dispatch.
+        """
+        applicants = self.with_context(active_test=False).sudo().exists()
+        if not applicants:
+            return
+        decisions = applicants._followup_decide(fields.Datetime.now())
+        empty = {
+            "followup_rule_id": False,
+            "followup_rule_due": False,
+            "followup_rule_anchor": False,
+            "followup_rule_occurrence": 0,
+            "followup_needs_plan": False,
+        }
+        groups = defaultdict(list)
+        for applicant in applicants:
+            decision = decisions.get(applicant)
+            if decision:
+                rule, due, anchor, sent, _send_at = decision
+                vals = {
+                    "followup_rule_id": rule.id,
+                    "followup_rule_due": due,
+                    "followup_rule_anchor": anchor,
+                    "followup_rule_occurrence": sent,
+                    "followup_needs_plan": False,
+                }
+            else:
+                vals = empty
+            current = {
+                "followup_rule_id": applicant.followup_rule_id.id,
+                "followup_rule_due": applicant.followup_rule_due,
+                "followup_rule_anchor": applicant.followup_rule_anchor,
+                "followup_rule_occurrence": applicant.followup_rule_occurrence,
+                "followup_needs_plan": applicant.followup_needs_plan,
+            }
+            if current != vals:
+                groups[tuple(sorted(vals.items()))].append(applicant.id)
+        for vals, ids in groups.items():
+            # The planner's own fields: nothing for the automation rules to react on.
+            applicants.browse(ids).with_context(tracking_disable=True).write(dict(vals))
+
+    @api.model
+    def _followup_mark_for_replan(self, domain):
+        """Flag the applicants of ``domain`` for the scheduled job to re-plan."""
+        self.env.flush_all()
+        query = self.with_context(active_test=False)._search(
+            [*domain, ("followup_needs_plan", "=", False)]
+        )
+        self.env.cr.execute(
+            SQL(
+                "UPDATE hr_applicant SET followup_needs_plan = TRUE WHERE id IN %s",
+                query.subselect(),
+            )
+        )
+        self.invalidate_model(["followup_needs_plan"])
+
+    # ------------------------------------------------------------------
+    # Dispatch: the scheduled job
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _get_followup_due_domain(self, now):
+        """Applicants the scheduled job handles at ``now``: a follow-up is due, or
+        a rule change asked for a new plan."""
+        return [
+            "|",
+            "&",
+            ("followup_rule_id", "!=", False),
+            ("next_followup_date", "<=", now),
+            ("followup_needs_plan", "=", True),
+        ]
+
+    @api.model
+    def _followup_claim(self, now, limit, exclude):
+        """Lock and return up to ``limit`` applicants due at ``now``.
+
+        SKIP LOCKED lets a second cron worker take the next applicants instead
+        of waiting for (and then repeating) the same ones.
+        """
+        self.env.flush_all()
+        query = self.with_context(active_test=False)._search(
+            [*self._get_followup_due_domain(now), ("id", "not in", list(exclude))],
+            order="next_followup_date, id",
+            limit=limit,
+        )
+        self.env.cr.execute(SQL("%s FOR UPDATE SKIP LOCKED", query.select()))
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    @api.model
+    def _followup_count_due(self, now, exclude=()):
+        return self.with_context(active_test=False).search_count(
+            [*self._get_followup_due_domain(now), ("id", "not in", list(exclude))]
+        )
+
+    @api.model
+    def _cron_process_followups(self, batch_size=DISPATCH_BATCH_SIZE):
+        """Send or prepare every follow-up due now, batch by batch.
+
+        Each batch is atomic (a savepoint) and committed on its own outside tests,
+        so a crash loses at most the batch it happened in, and that batch is
+        taken again by the next run. A unique key per (applicant, rule, anchor,
+        occurrence) on the log makes a message impossible to write twice.
+        """
+        now = fields.Datetime.now()
+        auto_commit = not modules.module.current_test
+        Applicant = self.with_context(active_test=False, tracking_disable=True).sudo()
+        done, seen = 0, set()
+        while True:
+            ids = Applicant._followup_claim(now, batch_size, seen)
+            if not ids:
+                break
+            seen.update(ids)
+            with self.env.cr.savepoint():
+                Applicant.browse(ids)._followup_dispatch(now)
+            done += len(ids)
+            self.env["ir.cron"]._notify_progress(
+                done=done, remaining=Applicant._followup_count_due(now, seen)
+            )
+            if auto_commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        return done
+
+    def _followup_dispatch(self, now):
+        """Execute the follow-ups of these applicants that are due at ``now``."""
+        decisions = self._followup_decide(now)
+        due = {
+            applicant: decision
+            for applicant, decision in decisions.items()
+            if decision[1] <= now
+        }
+        if due:
+            _counts, _contacts, hesitant = self._followup_history(self.env["hr.recruitment.followup.rule"])
+            log_vals = []
+            by_rule = defaultdict(list)
+            for applicant, (rule, *_rest) in due.items():
+                by_rule[rule].append(applicant)
+            for rule, applicants in by_rule.items():
+                applicants = self.browse([a.id for a in applicants])
+                if rule.channel == "email":
+                    log_vals += applicants._followup_send_emails(rule, due, now)
+                else:
+                    log_vals += applicants._followup_prepare_activities(rule, due, now)
+                if rule.escalate_hesitant:
+                    applicants.filtered(lambda a: a.id in hesitant)._followup_escalate(rule, now)
+            self.env["hr.applicant.contact.log"].sudo().create(log_vals)
+        self._plan_next_followup()
+
+    def _followup_log_values(self, rule, decision, summary, mail=None):
+        self.ensure_one()
+        _rule, _due, anchor, occurrence, send_at = decision
+        return {
+            "applicant_id": self.id,
+            "channel": rule.channel,
+            "direction": "outbound",
+            "contact_date": send_at,
+            "automated": True,
+            "user_id": False,
+            "summary": summary,
+            "rule_id": rule.id,
+            "followup_anchor": anchor,
+            "followup_occurrence": occurrence,
+            "mail_id": mail.id if mail else False,
+        }
+
+    def _followup_send_emails(self, rule, decisions, now):
+        """Queue the rule's email for these applicants: the mail queue sends it.
+
+        Mails that would reach the candidate outside contact hours wait in the
+        queue until ``scheduled_date``.
+        """
+        by_send_at = defaultdict(list)
+        for applicant in self:
+            send_at = decisions[applicant][4]
+            by_send_at[send_at if send_at > now else False].append(applicant.id)
+        mail_by_applicant = {}
+        for send_at, ids in by_send_at.items():
+            mails = rule.mail_template_id.send_mail_batch(
+                ids,
+                email_values={"auto_delete": False, "scheduled_date": send_at},
+            )
+            mail_by_applicant.update((mail.res_id, mail) for mail in mails)
+        later = [send_at for send_at in by_send_at if send_at]
+        if later:
+            self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger(later)
+        values = []
+        for applicant in self:
+            mail = mail_by_applicant.get(applicant.id)
+            values.append(
+                applicant._followup_log_values(
+                    rule,
+                    decisions[applicant],
+                    mail.subject if mail else rule.name,
+                    mail=mail,
+                )
+            )
+        return values
+
+    def _followup_prepare_activities(self, rule, decisions, now):
+        """Schedule an activity for the recruiter with the prepared message."""
+        bodies = {}
+        if rule.mail_template_id:
+            bodies = rule.mail_template_id._render_field("body_html", self.ids)
+        activity_vals, values = [], []
+        model_id = self.env["ir.model"]._get_id("hr.applicant")
+        for applicant in self:
+            # The activity lands on the day the candidate may be contacted.
+            deadline = to_local(
+                decisions[applicant][4], applicant._followup_candidate_tz()
+            ).date()
+            note = bodies.get(applicant.id) or Markup("<p>%s</p>") % rule.name
+            activity_vals.append(
+                {
+                    "res_model_id": model_id,
+                    "res_id": applicant.id,
+                    "activity_type_id": rule.activity_type_id.id,
+                    "summary": rule.name,
+                    "note": note,
+                    "date_deadline": deadline,
+                    "user_id": (
+                        applicant.user_id or applicant.job_id.user_id or self.env.user
+                    ).id,
+                    "automated": True,
+                }
+            )
+            values.append(
+                applicant._followup_log_values(
+                    rule,
+                    decisions[applicant],
+                    html2plaintext(note)[:2000],
+                )
+            )
+        self.env["mail.activity"].sudo().create(activity_vals)
+        return values
+
+    def _followup_escalate(self, rule, now):
+        """A hesitant candidate: ask the department manager for a one-to-one talk."""
+        for applicant in self:
+            manager = applicant.department_id.manager_id.user_id or applicant.job_id.department_id.manager_id.user_id
+            if not manager:
+                continue
+            applicant.activity_schedule(
+                "mail.mail_activity_data_call",
+                date_deadline=fields.Date.context_today(applicant, now),
+                summary=self.env._("One-to-one talk with a hesitant candidate"),
+                note=Markup("<p>%s</p>")
+                % self.env._(
+                    "%(name)s hesitates before joining as %(job)s: a one-to-one talk "
+                    "with the department manager on the role's prospects and the "
+                    "team usually helps.",
+                    name=applicant.partner_name,
+                    job=applicant.job_id.name or "",
+                ),
+                user_id=manager.id,
+            )

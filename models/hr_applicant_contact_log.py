@@ -91,6 +91,29 @@ class HrApplicantContactLog(models.Model):
     automated = fields.Boolean(
         readonly=True, help="Sent or prepared by a follow-up rule."
     )
+    rule_id = fields.Many2one(
+        "hr.recruitment.followup.rule",
+        string="Follow-up Rule",
+        readonly=True,
+        ondelete="set null",
+        index="btree_not_null",
+    )
+    # What the rule's message answered: the interview, the stage entry or the
+    # first day it counts from, and its repetition number. With the applicant and
+    # the rule, the key of a message: the scheduled job never writes it twice.
+    followup_anchor = fields.Char(readonly=True)
+    followup_occurrence = fields.Integer(readonly=True)
+    mail_id = fields.Many2one(
+        "mail.mail", string="Email", readonly=True, ondelete="set null"
+    )
+
+    _sql_constraints = [
+        (
+            "followup_key_unique",
+            "UNIQUE (applicant_id, rule_id, followup_anchor, followup_occurrence)",
+            "This follow-up message was already sent to this applicant.",
+        ),
+    ]
 
     def init(self):
         super().init()
@@ -182,13 +205,25 @@ class HrApplicantContactLog(models.Model):
                 self.env._("A contact must be logged on an applicant.")
             )
         logs = super().create(vals_list)
-        logs.filtered(lambda log: not log.automated)._sync_followup_activity()
+        manual = logs.filtered(lambda log: not log.automated)
+        manual._sync_followup_activity()
+        # A contact moves the cadence (caps, time without contact); automated
+        # logs are re-planned by the scheduled job that wrote them.
+        manual.applicant_id._plan_next_followup()
         return logs
 
     def write(self, vals):
         res = super().write(vals)
         if {"next_contact_date", "contact_date", "next_step", "user_id"} & set(vals):
             self.filtered(lambda log: not log.automated)._sync_followup_activity()
+        if {"contact_date", "direction", "applicant_id"} & set(vals):
+            self.applicant_id._plan_next_followup()
+        return res
+
+    def unlink(self):
+        applicants = self.applicant_id
+        res = super().unlink()
+        applicants._plan_next_followup()
         return res
 
     def _sync_followup_activity(self):
@@ -232,9 +267,12 @@ class HrApplicantContactLog(models.Model):
                         "hr_recruitment_followup.mail_activity_type_followup",
                         **values,
                     )
-            elif activity and activity.date_deadline <= fields.Datetime.context_timestamp(
-                latest, latest.contact_date
-            ).date():
+            elif (
+                activity
+                and latest.direction == "outbound"
+                and activity.date_deadline
+                <= fields.Datetime.context_timestamp(latest, latest.contact_date).date()
+            ):
                 activity.action_feedback(feedback=latest.summary or latest.display_name)
 
     def _activity_note(self):

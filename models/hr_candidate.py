@@ -50,6 +50,8 @@ class HrCandidate(models.Model):
 
     def write(self, vals):
         res = super().write(vals)
+        if "do_not_contact" in vals:
+            self.with_context(active_test=False).applicant_ids._plan_next_followup()
         if vals.get("do_not_contact"):
             # Nobody should be reminded to call a candidate who asked us not to.
             self.env["mail.activity"].search(

@@ -66,7 +66,7 @@ class HrRecruitmentFollowupStage(models.Model):
         self.ensure_one()
         if not self.recruitment_stage_ids and not self.application_status:
             return False
-        status = applicant.application_status
+        status = applicant._followup_status()
         if self.application_status:
             if self.application_status != status:
                 return False

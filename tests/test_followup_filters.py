@@ -16,6 +16,8 @@ class TestFollowupFilters(FollowupCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # The recruiter's own plans only: the cadence rules are tested elsewhere.
+        cls.env["hr.recruitment.followup.rule"].search([]).active = False
         Log = cls.env["hr.applicant.contact.log"]
         with freeze_time("2026-02-20 02:00:00"):
             cls.never_contacted = cls._new_applicant("Never", stage_id=cls.stage_second.id)

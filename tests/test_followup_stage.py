@@ -33,7 +33,7 @@ class TestFollowupStage(FollowupCommon):
     def test_archived_applicant_matches_no_ongoing_stage(self):
         applicant = self._new_applicant("Zhou Min", stage_id=self.stage_second.id)
         applicant.action_archive()
-        self.assertEqual(applicant.application_status, "archived")
+        self.assertEqual(applicant._followup_status(), "archived")
         self.assertFalse(applicant.followup_stage_id)
 
     def test_stage_can_be_set_by_hand_until_the_pipeline_moves(self):

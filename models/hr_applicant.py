@@ -24,7 +24,11 @@ _logger = logging.getLogger(__name__)
 
 NO_CONTACT_DAYS = 7
 # Stored on the candidate, shown on the applicant.
-CANDIDATE_FOLLOWUP_FIELDS = ("preferred_channel", "do_not_contact", "do_not_contact_reason")
+CANDIDATE_FOLLOWUP_FIELDS = (
+    "preferred_channel",
+    "do_not_contact",
+    "do_not_contact_reason",
+)
 WORTH_FIELDS = ("worth_job_match", "worth_stability", "worth_intent")
 # Caps look this far back; a rolling week plus a day of margin for time zones.
 CAP_LOOKBACK = timedelta(days=8)
@@ -59,11 +63,12 @@ class HrApplicant(models.Model):
         help="For follow-up templates: a long wait calls for an explanation.",
     )
     followup_next_round = fields.Boolean(
+        string="Invited to the Next Round",
         compute="_compute_followup_stage_days",
         help="For follow-up templates: the candidate was invited to the next round.",
     )
     contact_log_ids = fields.One2many(
-        "hr.applicant.contact.log", "applicant_id", string="Contact Log"
+        "hr.applicant.contact.log", "applicant_id", string="Contacts"
     )
     contact_log_count = fields.Integer(compute="_compute_contact_log_count")
     last_contact_date = fields.Datetime(
@@ -85,11 +90,13 @@ class HrApplicant(models.Model):
         copy=False,
         index="btree_not_null",
     )
-    followup_rule_due = fields.Datetime(readonly=True, copy=False)
-    followup_rule_anchor = fields.Char(readonly=True, copy=False)
-    followup_rule_occurrence = fields.Integer(readonly=True, copy=False)
+    followup_rule_due = fields.Datetime(string="Rule Due", readonly=True, copy=False)
+    followup_rule_anchor = fields.Char(string="Rule Anchor", readonly=True, copy=False)
+    followup_rule_occurrence = fields.Integer(
+        string="Rule Repetition", readonly=True, copy=False
+    )
     followup_needs_plan = fields.Boolean(
-        readonly=True, copy=False, index="btree_not_null"
+        string="Needs Planning", readonly=True, copy=False, index="btree_not_null"
     )
     # The follow-up cron selects on this field (see init() for its partial index).
     next_followup_date = fields.Datetime(
@@ -155,12 +162,13 @@ class HrApplicant(models.Model):
         help="Start of the latest interview, for follow-up templates.",
     )
     followup_interviewer_names = fields.Char(
+        string="Interviewers' Names",
         compute="_compute_followup_interview",
         help="Who interviewed the candidate, for follow-up templates.",
     )
 
     def init(self):
-        super().init()
+        res = super().init()
         # The follow-up cron: WHERE followup_rule_id IS NOT NULL
         #   AND next_followup_date <= now ORDER BY next_followup_date.
         # Only applicants with an automated follow-up planned are in it, so the
@@ -172,6 +180,7 @@ class HrApplicant(models.Model):
             WHERE followup_rule_id IS NOT NULL
             """
         )
+        return res
 
     # ------------------------------------------------------------------
     # Fields
@@ -231,7 +240,9 @@ class HrApplicant(models.Model):
     def _compute_followup_stage_date(self):
         now = fields.Datetime.now()
         for applicant in self:
-            applicant.followup_stage_date = now if applicant.followup_stage_id else False
+            applicant.followup_stage_date = (
+                now if applicant.followup_stage_id else False
+            )
 
     @api.depends("followup_stage_date", "followup_stage_id")
     def _compute_followup_stage_days(self):
@@ -303,7 +314,9 @@ class HrApplicant(models.Model):
             meeting = applicant.meeting_ids.sorted("start", reverse=True)[:1]
             applicant.followup_interview_date = meeting.start
             interviewers = meeting.user_id | applicant.interviewer_ids
-            applicant.followup_interviewer_names = ", ".join(interviewers.mapped("name"))
+            applicant.followup_interviewer_names = ", ".join(
+                interviewers.mapped("name")
+            )
 
     def _followup_recruiter_tz(self):
         """Time zone in which the recruiter plans this applicant's follow-ups."""
@@ -359,13 +372,15 @@ class HrApplicant(models.Model):
     def _compute_followup_no_recent_contact(self):
         limit = fields.Datetime.now() - timedelta(days=NO_CONTACT_DAYS)
         for applicant in self:
-            applicant.followup_no_recent_contact = bool(
-                applicant.followup_stage_id
-            ) and (
-                applicant.last_contact_date
-                or applicant.create_date
-                or fields.Datetime.now()
-            ) < limit
+            applicant.followup_no_recent_contact = (
+                bool(applicant.followup_stage_id)
+                and (
+                    applicant.last_contact_date
+                    or applicant.create_date
+                    or fields.Datetime.now()
+                )
+                < limit
+            )
 
     def _boolean_search(self, operator, value, domain):
         """Domain for ``field operator value`` on a boolean defined by ``domain``.
@@ -611,7 +626,9 @@ class HrApplicant(models.Model):
             to send here.
         """
         self.ensure_one()
-        slow = 2 if (self.worth_level == "low" and rule.low_worth_policy == "slow") else 1
+        slow = (
+            2 if (self.worth_level == "low" and rule.low_worth_policy == "slow") else 1
+        )
         stage_anchor = self.followup_stage_date
         if rule.trigger == "interview_end":
             ends = self.meeting_ids.filtered("stop").mapped("stop")
@@ -620,18 +637,24 @@ class HrApplicant(models.Model):
             base = max(ends)
             anchor = f"interview:{fields.Datetime.to_string(base)}"
         elif rule.trigger == "before_start":
-            if not self.start_date or self._followup_status() not in ("ongoing", "hired"):
+            if not self.start_date or self._followup_status() not in (
+                "ongoing",
+                "hired",
+            ):
                 return None
             anchor = f"start:{fields.Date.to_string(self.start_date)}"
             base = None
         else:
             if not stage_anchor:
                 return None
-            if rule.trigger == "offer_declined" and self.followup_stage_id != self.env.ref(
-                "hr_recruitment_followup.followup_stage_offer_declined"
+            if (
+                rule.trigger == "offer_declined"
+                and self.followup_stage_id
+                != self.env.ref("hr_recruitment_followup.followup_stage_offer_declined")
             ):
                 return None
-            anchor = f"stage:{self.followup_stage_id.id}:{fields.Datetime.to_string(stage_anchor)}"
+            stamp = fields.Datetime.to_string(stage_anchor)
+            anchor = f"stage:{self.followup_stage_id.id}:{stamp}"
             base = stage_anchor
         sent, last_sent = rule_counts.get((self.id, rule.id, anchor), (0, None))
         if sent > rule.max_repeats:
@@ -715,9 +738,15 @@ class HrApplicant(models.Model):
             for rule in rules:
                 if rule.company_id and rule.company_id != applicant.company_id:
                     continue
-                if rule.followup_stage_id and rule.followup_stage_id != applicant.followup_stage_id:
+                if (
+                    rule.followup_stage_id
+                    and rule.followup_stage_id != applicant.followup_stage_id
+                ):
                     continue
-                if rule.job_tier != "any" and rule.job_tier != applicant.job_id.followup_tier:
+                if (
+                    rule.job_tier != "any"
+                    and rule.job_tier != applicant.job_id.followup_tier
+                ):
                     continue
                 if not rule._applies_to_worth(applicant.worth_level):
                     continue
@@ -866,7 +895,9 @@ class HrApplicant(models.Model):
             if decision[1] <= now
         }
         if due:
-            _counts, _contacts, hesitant = self._followup_history(self.env["hr.recruitment.followup.rule"])
+            _counts, _contacts, hesitant = self._followup_history(
+                self.env["hr.recruitment.followup.rule"]
+            )
             log_vals = []
             by_rule = defaultdict(list)
             for applicant, (rule, *_rest) in due.items():
@@ -878,7 +909,9 @@ class HrApplicant(models.Model):
                 else:
                     log_vals += applicants._followup_prepare_activities(rule, due, now)
                 if rule.escalate_hesitant:
-                    applicants.filtered(lambda a: a.id in hesitant)._followup_escalate(rule, now)
+                    applicants.filtered(lambda a: a.id in hesitant)._followup_escalate(
+                        rule, now
+                    )
             self.env["hr.applicant.contact.log"].sudo().create(log_vals)
         self._plan_next_followup()
 
@@ -972,7 +1005,10 @@ class HrApplicant(models.Model):
     def _followup_escalate(self, rule, now):
         """A hesitant candidate: ask the department manager for a one-to-one talk."""
         for applicant in self:
-            manager = applicant.department_id.manager_id.user_id or applicant.job_id.department_id.manager_id.user_id
+            manager = (
+                applicant.department_id.manager_id.user_id
+                or applicant.job_id.department_id.manager_id.user_id
+            )
             if not manager:
                 continue
             applicant.activity_schedule(

@@ -33,7 +33,6 @@ class HrApplicantContactLog(models.Model):
 
     applicant_id = fields.Many2one(
         "hr.applicant",
-        string="Applicant",
         required=True,
         ondelete="cascade",
         index=True,
@@ -61,9 +60,7 @@ class HrApplicantContactLog(models.Model):
         help="Outbound: we contacted the candidate. Inbound: the candidate "
         "contacted us.",
     )
-    contact_date = fields.Datetime(
-        string="Contact Date", required=True, default=fields.Datetime.now
-    )
+    contact_date = fields.Datetime(required=True, default=fields.Datetime.now)
     user_id = fields.Many2one(
         "res.users",
         string="Contacted by",
@@ -74,7 +71,7 @@ class HrApplicantContactLog(models.Model):
     summary = fields.Text(help="What was said.")
     candidate_response = fields.Text(string="Candidate's Response")
     outcome = fields.Selection(CONTACT_OUTCOMES)
-    next_step = fields.Char(string="Next Step")
+    next_step = fields.Char()
     next_contact_date = fields.Date(
         string="Next Contact",
         help="Schedules a follow-up activity for the recruiter on this date.",
@@ -101,13 +98,13 @@ class HrApplicantContactLog(models.Model):
     # What the rule's message answered: the interview, the stage entry or the
     # first day it counts from, and its repetition number. With the applicant and
     # the rule, the key of a message: the scheduled job never writes it twice.
-    followup_anchor = fields.Char(readonly=True)
-    followup_occurrence = fields.Integer(readonly=True)
+    followup_anchor = fields.Char(string="Anchor", readonly=True)
+    followup_occurrence = fields.Integer(string="Repetition", readonly=True)
     mail_id = fields.Many2one(
         "mail.mail", string="Email", readonly=True, ondelete="set null"
     )
 
-    _sql_constraints = [
+    _sql_constraints = [  # noqa: RUF012
         (
             "followup_key_unique",
             "UNIQUE (applicant_id, rule_id, followup_anchor, followup_occurrence)",
@@ -116,7 +113,7 @@ class HrApplicantContactLog(models.Model):
     ]
 
     def init(self):
-        super().init()
+        res = super().init()
         # Last contact of an applicant, and contacts of an applicant over a
         # period (tier caps): WHERE applicant_id = ? ORDER BY contact_date DESC.
         self.env.cr.execute(
@@ -125,6 +122,7 @@ class HrApplicantContactLog(models.Model):
             ON hr_applicant_contact_log (applicant_id, contact_date DESC)
             """
         )
+        return res
 
     @api.depends("applicant_id")
     def _compute_channel(self):
@@ -255,9 +253,13 @@ class HrApplicantContactLog(models.Model):
             if latest.next_contact_date:
                 values = {
                     "date_deadline": latest.next_contact_date,
-                    "user_id": (applicant.user_id or latest.user_id or self.env.user).id,
+                    "user_id": (
+                        applicant.user_id or latest.user_id or self.env.user
+                    ).id,
                     "summary": latest.next_step
-                    or self.env._("Follow up with %(name)s", name=applicant.partner_name),
+                    or self.env._(
+                        "Follow up with %(name)s", name=applicant.partner_name
+                    ),
                     "note": latest._activity_note(),
                 }
                 if activity:

@@ -13,12 +13,11 @@ class HrCandidate(models.Model):
         help="How the candidate prefers to be contacted.",
     )
     do_not_contact = fields.Boolean(
-        string="Do Not Contact",
         tracking=True,
         help="The candidate asked not to be contacted again: no follow-up of any "
         "kind is planned or sent.",
     )
-    do_not_contact_reason = fields.Char(string="Do Not Contact Reason", tracking=True)
+    do_not_contact_reason = fields.Char(tracking=True)
     do_not_contact_date = fields.Date(
         string="Do Not Contact Since",
         compute="_compute_do_not_contact_date",
@@ -37,9 +36,10 @@ class HrCandidate(models.Model):
     @api.constrains("do_not_contact", "do_not_contact_reason")
     def _check_do_not_contact_reason(self):
         for candidate in self:
-            if candidate.do_not_contact and not (
-                candidate.do_not_contact_reason or ""
-            ).strip():
+            if (
+                candidate.do_not_contact
+                and not (candidate.do_not_contact_reason or "").strip()
+            ):
                 raise ValidationError(
                     self.env._(
                         "Say why %(name)s must not be contacted: a reason is "
@@ -57,7 +57,11 @@ class HrCandidate(models.Model):
             self.env["mail.activity"].search(
                 [
                     ("res_model", "=", "hr.applicant"),
-                    ("res_id", "in", self.with_context(active_test=False).applicant_ids.ids),
+                    (
+                        "res_id",
+                        "in",
+                        self.with_context(active_test=False).applicant_ids.ids,
+                    ),
                     (
                         "activity_type_id",
                         "=",

@@ -40,7 +40,8 @@ class HrRecruitmentFollowupRule(models.Model):
         "hr.recruitment.followup.stage",
         string="Follow-up Stage",
         ondelete="cascade",
-        help="The rule applies to applicants in this follow-up stage. Empty: any stage.",
+        help="The rule applies to applicants in this follow-up stage. "
+        "Empty: any stage.",
     )
     trigger = fields.Selection(TRIGGERS, required=True, default="stage_enter")
     delay = fields.Integer(
@@ -73,12 +74,15 @@ class HrRecruitmentFollowupRule(models.Model):
     )
     activity_type_id = fields.Many2one(
         "mail.activity.type",
-        string="Activity Type",
         domain="['|', ('res_model', '=', False), ('res_model', '=', 'hr.applicant')]",
         help="Activity scheduled for the recruiter for phone, WeChat, WeCom and SMS.",
     )
     job_tier = fields.Selection(
-        [("any", "Any position"), ("core", "Core positions"), ("standard", "Standard positions")],
+        [
+            ("any", "Any position"),
+            ("core", "Core positions"),
+            ("standard", "Standard positions"),
+        ],
         string="Positions",
         required=True,
         default="any",
@@ -108,7 +112,12 @@ class HrRecruitmentFollowupRule(models.Model):
     description = fields.Text(translate=True)
 
     @api.constrains(
-        "delay", "repeat_interval", "max_repeats", "expiry_days", "trigger", "delay_unit"
+        "delay",
+        "repeat_interval",
+        "max_repeats",
+        "expiry_days",
+        "trigger",
+        "delay_unit",
     )
     def _check_timing(self):
         for rule in self:
@@ -164,8 +173,8 @@ class HrRecruitmentFollowupRule(models.Model):
             if rule.channel in ACTIVITY_CHANNELS and not rule.activity_type_id:
                 raise ValidationError(
                     self.env._(
-                        "Rule %(rule)s is handled by a person: choose the activity type "
-                        "to schedule for the recruiter.",
+                        "Rule %(rule)s is handled by a person: choose the activity "
+                        "type to schedule for the recruiter.",
                         rule=rule.name,
                     )
                 )
@@ -184,7 +193,10 @@ class HrRecruitmentFollowupRule(models.Model):
         return timedelta(days=amount)
 
     def _applies_to_worth(self, level):
-        """Whether the rule runs for a candidate of worth ``level`` (False: not assessed)."""
+        """Whether the rule runs for a candidate of worth ``level``.
+
+        ``level`` is False for a candidate not assessed yet.
+        """
         self.ensure_one()
         if level == "low" and self.low_worth_policy == "stop":
             return False
@@ -214,6 +226,6 @@ class HrRecruitmentFollowupRule(models.Model):
         domain = [("followup_stage_id", "!=", False)]
         if stages and all(self.mapped("followup_stage_id")):
             domain = [("followup_stage_id", "in", stages.ids)]
-        self.env["hr.applicant"].with_context(active_test=False)._followup_mark_for_replan(
-            domain
-        )
+        self.env["hr.applicant"].with_context(
+            active_test=False
+        )._followup_mark_for_replan(domain)

@@ -69,8 +69,7 @@ class ResCompany(models.Model):
             if not (0 <= hour_from < 24 and 0 < hour_to <= 24):
                 raise ValidationError(
                     self.env._(
-                        "Contact hours must lie between 00:00 and 24:00 "
-                        "(%(company)s).",
+                        "Contact hours must lie between 00:00 and 24:00 (%(company)s).",
                         company=company.name,
                     )
                 )

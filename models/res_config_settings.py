@@ -7,7 +7,9 @@ class ResConfigSettings(models.TransientModel):
     followup_hour_from = fields.Float(
         related="company_id.followup_hour_from", readonly=False
     )
-    followup_hour_to = fields.Float(related="company_id.followup_hour_to", readonly=False)
+    followup_hour_to = fields.Float(
+        related="company_id.followup_hour_to", readonly=False
+    )
     followup_cap_core_per_day = fields.Integer(
         related="company_id.followup_cap_core_per_day", readonly=False
     )

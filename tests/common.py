@@ -17,7 +17,9 @@ class FollowupCommon(TransactionCase):
         cls.fu_post_interview = cls.env.ref(
             "hr_recruitment_followup.followup_stage_post_interview"
         )
-        cls.fu_pre_offer = cls.env.ref("hr_recruitment_followup.followup_stage_pre_offer")
+        cls.fu_pre_offer = cls.env.ref(
+            "hr_recruitment_followup.followup_stage_pre_offer"
+        )
         cls.fu_pre_onboarding = cls.env.ref(
             "hr_recruitment_followup.followup_stage_pre_onboarding"
         )

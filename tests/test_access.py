@@ -13,7 +13,11 @@ class TestAccess(FollowupCommon):
         cls.applicant.interviewer_ids = cls.interviewer
         cls.other_applicant = cls._new_applicant("Not his", stage_id=cls.stage_first.id)
         cls.recruiter_log = Log.create(
-            {"applicant_id": cls.applicant.id, "user_id": cls.recruiter.id, "summary": "R"}
+            {
+                "applicant_id": cls.applicant.id,
+                "user_id": cls.recruiter.id,
+                "summary": "R",
+            }
         )
         cls.other_log = Log.create(
             {"applicant_id": cls.other_applicant.id, "user_id": cls.recruiter.id}
@@ -26,7 +30,9 @@ class TestAccess(FollowupCommon):
             company_id=cls.company_b.id,
             company_ids=[(6, 0, cls.company_b.ids)],
         )
-        job_b = cls.env["hr.job"].create({"name": "Sales B", "company_id": cls.company_b.id})
+        job_b = cls.env["hr.job"].create(
+            {"name": "Sales B", "company_id": cls.company_b.id}
+        )
         candidate_b = cls.env["hr.candidate"].create(
             {"partner_name": "Company B candidate", "company_id": cls.company_b.id}
         )
@@ -50,13 +56,17 @@ class TestAccess(FollowupCommon):
 
     def test_interviewer_logs_own_contacts_only(self):
         Log = self.env["hr.applicant.contact.log"].with_user(self.interviewer)
-        own = Log.create({"applicant_id": self.applicant.id, "summary": "Tech questions"})
+        own = Log.create(
+            {"applicant_id": self.applicant.id, "summary": "Tech questions"}
+        )
         self.assertEqual(own.user_id, self.interviewer)
         own.write({"summary": "Tech questions answered"})
         with self.assertRaises(AccessError):
             Log.create({"applicant_id": self.other_applicant.id, "summary": "Not mine"})
         with self.assertRaises(AccessError):
-            Log.create({"applicant_id": self.applicant.id, "user_id": self.recruiter.id})
+            Log.create(
+                {"applicant_id": self.applicant.id, "user_id": self.recruiter.id}
+            )
         with self.assertRaises(AccessError):
             self.recruiter_log.with_user(self.interviewer).write({"summary": "Changed"})
         with self.assertRaises(AccessError):

@@ -12,16 +12,28 @@ class CadenceCommon(FollowupCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.Rule = cls.env["hr.recruitment.followup.rule"]
-        cls.rule_interview = cls.env.ref("hr_recruitment_followup.followup_rule_after_interview")
+        cls.rule_interview = cls.env.ref(
+            "hr_recruitment_followup.followup_rule_after_interview"
+        )
         cls.rule_light = cls.env.ref(
             "hr_recruitment_followup.followup_rule_pre_offer_light_touch"
         )
-        cls.rule_confirm = cls.env.ref("hr_recruitment_followup.followup_rule_confirm_intent")
-        cls.rule_start_14 = cls.env.ref("hr_recruitment_followup.followup_rule_before_start_14")
-        cls.rule_start_7 = cls.env.ref("hr_recruitment_followup.followup_rule_before_start_7")
-        cls.rule_start_1 = cls.env.ref("hr_recruitment_followup.followup_rule_before_start_1")
+        cls.rule_confirm = cls.env.ref(
+            "hr_recruitment_followup.followup_rule_confirm_intent"
+        )
+        cls.rule_start_14 = cls.env.ref(
+            "hr_recruitment_followup.followup_rule_before_start_14"
+        )
+        cls.rule_start_7 = cls.env.ref(
+            "hr_recruitment_followup.followup_rule_before_start_7"
+        )
+        cls.rule_start_1 = cls.env.ref(
+            "hr_recruitment_followup.followup_rule_before_start_1"
+        )
         cls.rule_pool = cls.env.ref("hr_recruitment_followup.followup_rule_talent_pool")
-        cls.rule_declined = cls.env.ref("hr_recruitment_followup.followup_rule_offer_declined")
+        cls.rule_declined = cls.env.ref(
+            "hr_recruitment_followup.followup_rule_offer_declined"
+        )
         # Only the shipped rules: a database may hold others.
         shipped = (
             cls.rule_interview
@@ -143,7 +155,9 @@ class TestCadenceTimeline(CadenceCommon):
         with freeze_time("2026-03-07 02:00:00"):
             self._run_cron()
             self.assertEqual(len(self._mails(applicant)), 2)
-            self.assertEqual(self._mails(applicant)[-1].subject.count("Backend Engineer"), 1)
+            self.assertEqual(
+                self._mails(applicant)[-1].subject.count("Backend Engineer"), 1
+            )
             self.assertEqual(applicant.next_followup_date, datetime(2026, 3, 11, 2, 0))
 
         # The candidate answers by email: logged, and the cadence restarts from it.
@@ -154,16 +168,21 @@ class TestCadenceTimeline(CadenceCommon):
                 author_id=applicant.partner_id.id,
                 subtype_xmlid="mail.mt_comment",
             )
-            inbound = applicant.contact_log_ids.filtered(lambda l: l.direction == "inbound")
+            inbound = applicant.contact_log_ids.filtered(
+                lambda l: l.direction == "inbound"
+            )
             self.assertEqual(len(inbound), 1)
             self.assertIn("any news on the decision", inbound.summary)
             self.assertEqual(applicant.last_contact_date, datetime(2026, 3, 9, 12, 0))
-            # 4 days after the reply (20:00 in Shanghai: the queue holds it until 09:00).
+            # 4 days after the reply (20:00 in Shanghai: the queue holds it
+            # until 09:00).
             self.assertEqual(applicant.next_followup_date, datetime(2026, 3, 13, 12, 0))
 
         # The offer: confirm intent the day after, by phone (an activity).
         with freeze_time("2026-03-10 03:00:00"):
-            applicant.write({"stage_id": self.stage_proposal.id, "start_date": "2026-04-01"})
+            applicant.write(
+                {"stage_id": self.stage_proposal.id, "start_date": "2026-04-01"}
+            )
             self.assertEqual(applicant.followup_stage_id, self.fu_pre_onboarding)
             self.assertEqual(applicant.followup_rule_id, self.rule_confirm)
         with freeze_time("2026-03-11 03:00:00"):
@@ -197,7 +216,9 @@ class TestCadenceTimeline(CadenceCommon):
         with freeze_time("2026-03-25 01:00:00"):
             self._run_cron()
             wechat = self._auto_logs(applicant)[-1]
-            self.assertEqual((wechat.rule_id, wechat.channel), (self.rule_start_7, "wechat"))
+            self.assertEqual(
+                (wechat.rule_id, wechat.channel), (self.rule_start_7, "wechat")
+            )
             talks = self.env["mail.activity"].search(
                 [
                     ("res_model", "=", "hr.applicant"),
@@ -210,7 +231,9 @@ class TestCadenceTimeline(CadenceCommon):
         with freeze_time("2026-03-31 01:00:00"):
             self._run_cron()
             self.assertEqual(self._auto_logs(applicant)[-1].rule_id, self.rule_start_1)
-            self.assertFalse(applicant.followup_rule_id, "nothing after the last checkpoint")
+            self.assertFalse(
+                applicant.followup_rule_id, "nothing after the last checkpoint"
+            )
         with freeze_time("2026-04-02 01:00:00"):
             self._run_cron()
             self.assertEqual(len(self._auto_logs(applicant)), 6)
@@ -224,7 +247,10 @@ class TestCadenceTimeline(CadenceCommon):
             applicant.worth_job_match = 4
             reason = self.env["hr.applicant.refuse.reason"].create({"name": "Not now"})
             self.env["applicant.get.refuse.reason"].create(
-                {"refuse_reason_id": reason.id, "applicant_ids": [(6, 0, applicant.ids)]}
+                {
+                    "refuse_reason_id": reason.id,
+                    "applicant_ids": [(6, 0, applicant.ids)],
+                }
             ).action_refuse_reason_apply()
             self.assertEqual(applicant.followup_stage_id, self.fu_talent_pool)
             self.assertEqual(applicant.followup_rule_id, self.rule_pool)
@@ -235,7 +261,9 @@ class TestCadenceTimeline(CadenceCommon):
             self.assertEqual(len(mail), 1)
             # 22:00 in Shanghai: queued for 09:00 the next morning.
             self.assertEqual(mail.scheduled_date, datetime(2026, 6, 4, 1, 0))
-            self.assertEqual(self._auto_logs(applicant).contact_date, datetime(2026, 6, 4, 1, 0))
+            self.assertEqual(
+                self._auto_logs(applicant).contact_date, datetime(2026, 6, 4, 1, 0)
+            )
             # Next touch 120 days after this one.
             self.assertEqual(applicant.next_followup_date, datetime(2026, 10, 2, 1, 0))
 
@@ -263,7 +291,10 @@ class TestCadenceTimeline(CadenceCommon):
             self.assertEqual(applicant.followup_rule_id, self.rule_declined)
             self.assertEqual(applicant.next_followup_date, datetime(2026, 6, 3, 2, 0))
             applicant.write(
-                {"do_not_contact": True, "do_not_contact_reason": "No intention to change"}
+                {
+                    "do_not_contact": True,
+                    "do_not_contact_reason": "No intention to change",
+                }
             )
             self.assertFalse(applicant.followup_rule_id)
         with freeze_time("2026-06-03 02:00:00"):
@@ -363,11 +394,15 @@ class TestCadenceGuards(CadenceCommon):
         self.assertFalse(unassessed.worth_level)
         self.assertEqual(high.next_followup_date, datetime(2026, 3, 7, 2, 0))
         self.assertEqual(unassessed.next_followup_date, datetime(2026, 3, 7, 2, 0))
-        self.assertEqual(low.next_followup_date, datetime(2026, 3, 11, 2, 0), "half as often")
+        self.assertEqual(
+            low.next_followup_date, datetime(2026, 3, 11, 2, 0), "half as often"
+        )
         reason = self.env["hr.applicant.refuse.reason"].create({"name": "Not now"})
         (high | low).write({"refuse_reason_id": reason.id, "active": False})
         self.assertEqual(high.followup_rule_id, self.rule_pool)
-        self.assertFalse(low.followup_rule_id, "the pool is kept warm for good candidates")
+        self.assertFalse(
+            low.followup_rule_id, "the pool is kept warm for good candidates"
+        )
 
     @freeze_time("2026-03-02 01:00:00")
     def test_each_company_follows_its_own_rules(self):
@@ -376,7 +411,10 @@ class TestCadenceGuards(CadenceCommon):
         )
         job_b = self.env["hr.job"].create({"name": "Job B", "company_id": company_b.id})
         applicant_b = self._candidate_applicant(
-            "In B", "Asia/Shanghai", stage_id=self.stage_first.id, job_id=job_b.id,
+            "In B",
+            "Asia/Shanghai",
+            stage_id=self.stage_first.id,
+            job_id=job_b.id,
             company_id=company_b.id,
         )
         self.rule_interview.company_id = self.company
@@ -388,7 +426,9 @@ class TestCadenceGuards(CadenceCommon):
         # 03:00 + 8h = 19:00 Shanghai: after company B's 18:00, so 10:00 next day.
         with freeze_time("2026-03-02 11:00:00"):
             self._run_cron()
-        self.assertEqual(self._mails(applicant_b).scheduled_date, datetime(2026, 3, 3, 2, 0))
+        self.assertEqual(
+            self._mails(applicant_b).scheduled_date, datetime(2026, 3, 3, 2, 0)
+        )
 
     @freeze_time("2026-03-02 01:00:00")
     def test_rule_change_replans_through_the_job(self):
@@ -404,22 +444,55 @@ class TestCadenceGuards(CadenceCommon):
     @freeze_time("2026-03-02 01:00:00")
     def test_manual_template_to_opted_out_candidate_warns(self):
         applicant = self._interviewed("Warned")
-        applicant.write({"do_not_contact": True, "do_not_contact_reason": "Found a job"})
-        composer = self.env["mail.compose.message"].with_user(self.recruiter).with_context(
-            default_model="hr.applicant",
-            default_res_ids=applicant.ids,
-            default_template_id=self.env.ref(
-                "hr_recruitment_followup.mail_template_followup_talent_pool"
-            ).id,
-        ).create({})
-        self.assertIn("Warned asked not to be contacted", composer.followup_contact_warning)
+        applicant.write(
+            {"do_not_contact": True, "do_not_contact_reason": "Found a job"}
+        )
+        composer = (
+            self.env["mail.compose.message"]
+            .with_user(self.recruiter)
+            .with_context(
+                default_model="hr.applicant",
+                default_res_ids=applicant.ids,
+                default_template_id=self.env.ref(
+                    "hr_recruitment_followup.mail_template_followup_talent_pool"
+                ).id,
+            )
+            .create({})
+        )
+        self.assertIn(
+            "Warned asked not to be contacted", composer.followup_contact_warning
+        )
         self.assertIn("Found a job", composer.followup_contact_warning)
         ok = self._interviewed("Fine")
-        composer = self.env["mail.compose.message"].with_context(
-            default_model="hr.applicant", default_res_ids=ok.ids
-        ).create({})
+        composer = (
+            self.env["mail.compose.message"]
+            .with_context(default_model="hr.applicant", default_res_ids=ok.ids)
+            .create({})
+        )
         self.assertFalse(composer.followup_contact_warning)
         wizard = self.env["applicant.send.mail"].create(
             {"applicant_ids": [(6, 0, (applicant | ok).ids)]}
         )
         self.assertIn("Warned", wizard.followup_contact_warning)
+
+
+@tagged("post_install", "-at_install")
+class TestCadenceLanguage(CadenceCommon):
+    @freeze_time("2026-03-02 01:00:00")
+    def test_chinese_candidate_gets_the_chinese_email(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(
+            ["hr_recruitment_followup"], ["zh_CN"]
+        )
+        applicant = self._candidate_applicant(
+            "Wang Fang", "Asia/Shanghai", stage_id=self.stage_first.id
+        )
+        applicant.partner_id.lang = "zh_CN"
+        self._interview(applicant, "2026-03-02 02:00:00", "2026-03-02 03:00:00")
+        with freeze_time("2026-03-02 05:00:00"):
+            self._run_cron()
+        mail = self._mails(applicant)
+        self.assertEqual(mail.subject, "Wang Fang，感谢您参加面试")
+        self.assertIn("感谢您", mail.body_html)
+        self.assertIn("Backend Engineer", mail.body_html)
+        self.assertIn("我们会在几天内给您反馈", mail.body_html)

@@ -13,7 +13,9 @@ class TestContactLog(FollowupCommon):
     def _log_form(self, applicant, user):
         action = applicant.with_user(user).action_log_contact()
         return Form(
-            self.env[action["res_model"]].with_user(user).with_context(**action["context"]),
+            self.env[action["res_model"]]
+            .with_user(user)
+            .with_context(**action["context"]),
             view=action["views"][0][0],
         )
 
@@ -70,9 +72,13 @@ class TestContactLog(FollowupCommon):
     def test_log_without_next_date_completes_the_due_activity(self):
         Log = self.env["hr.applicant.contact.log"].with_user(self.recruiter)
         with freeze_time("2026-03-02 02:00:00"):
-            Log.create({"applicant_id": self.applicant.id, "next_contact_date": "2026-03-05"})
+            Log.create(
+                {"applicant_id": self.applicant.id, "next_contact_date": "2026-03-05"}
+            )
         with freeze_time("2026-03-05 03:00:00"):
-            Log.create({"applicant_id": self.applicant.id, "summary": "Offer explained"})
+            Log.create(
+                {"applicant_id": self.applicant.id, "summary": "Offer explained"}
+            )
         self.assertFalse(self._followup_activities(self.applicant))
         self.assertFalse(self.applicant.next_followup_date)
         done = self.applicant.message_ids.filtered(
@@ -83,9 +89,15 @@ class TestContactLog(FollowupCommon):
     def test_log_without_next_date_keeps_a_later_activity(self):
         Log = self.env["hr.applicant.contact.log"].with_user(self.recruiter)
         with freeze_time("2026-03-02 02:00:00"):
-            Log.create({"applicant_id": self.applicant.id, "next_contact_date": "2026-03-09"})
             Log.create(
-                {"applicant_id": self.applicant.id, "direction": "inbound", "summary": "Hi"}
+                {"applicant_id": self.applicant.id, "next_contact_date": "2026-03-09"}
+            )
+            Log.create(
+                {
+                    "applicant_id": self.applicant.id,
+                    "direction": "inbound",
+                    "summary": "Hi",
+                }
             )
         self.assertEqual(
             self._followup_activities(self.applicant).date_deadline, date(2026, 3, 9)
@@ -95,7 +107,9 @@ class TestContactLog(FollowupCommon):
         self.candidate.preferred_channel = "wecom"
         form = self._log_form(self.applicant, self.recruiter)
         self.assertEqual(form.channel, "wecom")
-        log = self.env["hr.applicant.contact.log"].create({"applicant_id": self.applicant.id})
+        log = self.env["hr.applicant.contact.log"].create(
+            {"applicant_id": self.applicant.id}
+        )
         self.assertEqual(log.channel, "wecom")
 
     def test_log_without_applicant_is_refused(self):
@@ -108,8 +122,14 @@ class TestContactLog(FollowupCommon):
         with self.assertRaises(ValidationError) as error:
             Log.create(
                 [
-                    {"applicant_id": self.applicant.id, "next_contact_date": "2026-03-04"},
-                    {"applicant_id": self.applicant.id, "next_contact_date": "2026-03-01"},
+                    {
+                        "applicant_id": self.applicant.id,
+                        "next_contact_date": "2026-03-04",
+                    },
+                    {
+                        "applicant_id": self.applicant.id,
+                        "next_contact_date": "2026-03-01",
+                    },
                 ]
             )
         self.assertIn("cannot be before the contact", str(error.exception))
@@ -120,7 +140,10 @@ class TestContactLog(FollowupCommon):
     def test_contact_in_the_future_is_refused(self):
         with self.assertRaisesText(ValidationError, "dated in the future"):
             self.env["hr.applicant.contact.log"].create(
-                {"applicant_id": self.applicant.id, "contact_date": "2026-03-03 02:00:00"}
+                {
+                    "applicant_id": self.applicant.id,
+                    "contact_date": "2026-03-03 02:00:00",
+                }
             )
 
     def test_do_not_contact_needs_a_reason(self):
@@ -130,9 +153,14 @@ class TestContactLog(FollowupCommon):
         self.env.invalidate_all()
         self.assertFalse(self.candidate.do_not_contact)
         with self.assertRaisesText(ValidationError, "a reason is required"):
-            self.applicant.write({"do_not_contact": True, "do_not_contact_reason": "   "})
+            self.applicant.write(
+                {"do_not_contact": True, "do_not_contact_reason": "   "}
+            )
         self.applicant.write(
-            {"do_not_contact": True, "do_not_contact_reason": "No intention to change jobs"}
+            {
+                "do_not_contact": True,
+                "do_not_contact_reason": "No intention to change jobs",
+            }
         )
         self.assertTrue(self.candidate.do_not_contact)
         self.assertTrue(self.candidate.do_not_contact_date)
@@ -140,16 +168,24 @@ class TestContactLog(FollowupCommon):
     @freeze_time("2026-03-02 02:00:00")
     def test_do_not_contact_cancels_and_blocks_planned_contacts(self):
         Log = self.env["hr.applicant.contact.log"].with_user(self.recruiter)
-        Log.create({"applicant_id": self.applicant.id, "next_contact_date": "2026-03-03"})
+        Log.create(
+            {"applicant_id": self.applicant.id, "next_contact_date": "2026-03-03"}
+        )
         self.assertTrue(self._followup_activities(self.applicant))
         self.applicant.write(
             {"do_not_contact": True, "do_not_contact_reason": "Accepted another offer"}
         )
         self.assertFalse(self._followup_activities(self.applicant))
         with self.assertRaisesText(ValidationError, "asked not to be contacted"):
-            Log.create({"applicant_id": self.applicant.id, "next_contact_date": "2026-03-04"})
+            Log.create(
+                {"applicant_id": self.applicant.id, "next_contact_date": "2026-03-04"}
+            )
         # What the candidate tells us is still logged.
         inbound = Log.create(
-            {"applicant_id": self.applicant.id, "direction": "inbound", "summary": "Thanks"}
+            {
+                "applicant_id": self.applicant.id,
+                "direction": "inbound",
+                "summary": "Thanks",
+            }
         )
         self.assertTrue(inbound.exists())

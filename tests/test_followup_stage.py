@@ -8,7 +8,9 @@ from .common import FollowupCommon
 class TestFollowupStage(FollowupCommon):
     def test_stage_follows_the_pipeline(self):
         applicant = self._new_applicant("Li Na", stage_id=self.stage_new.id)
-        self.assertFalse(applicant.followup_stage_id, "no follow-up before the interview")
+        self.assertFalse(
+            applicant.followup_stage_id, "no follow-up before the interview"
+        )
         expected = [
             (self.stage_first, self.fu_post_interview),
             (self.stage_second, self.fu_pre_offer),
@@ -47,12 +49,18 @@ class TestFollowupStage(FollowupCommon):
         self.assertEqual(applicant.followup_stage_id, self.fu_pre_onboarding)
 
     def test_first_matching_stage_by_sequence_wins(self):
-        custom = self.env["hr.recruitment.followup.stage"].with_user(self.manager).create(
-            {
-                "name": "Screening call",
-                "sequence": 1,
-                "recruitment_stage_ids": [(6, 0, (self.stage_new | self.stage_first).ids)],
-            }
+        custom = (
+            self.env["hr.recruitment.followup.stage"]
+            .with_user(self.manager)
+            .create(
+                {
+                    "name": "Screening call",
+                    "sequence": 1,
+                    "recruitment_stage_ids": [
+                        (6, 0, (self.stage_new | self.stage_first).ids)
+                    ],
+                }
+            )
         )
         applicant = self._new_applicant("Sun Li", stage_id=self.stage_new.id)
         self.assertEqual(applicant.followup_stage_id, custom)
@@ -70,8 +78,19 @@ class TestFollowupStage(FollowupCommon):
 
     def test_shipped_stages_in_order(self):
         stages = self.env["hr.recruitment.followup.stage"].search(
-            [("id", "in", (self.fu_post_interview | self.fu_pre_offer | self.fu_pre_onboarding
-                           | self.fu_talent_pool | self.fu_offer_declined).ids)]
+            [
+                (
+                    "id",
+                    "in",
+                    (
+                        self.fu_post_interview
+                        | self.fu_pre_offer
+                        | self.fu_pre_onboarding
+                        | self.fu_talent_pool
+                        | self.fu_offer_declined
+                    ).ids,
+                )
+            ]
         )
         self.assertEqual(
             stages.ids,
@@ -85,14 +104,21 @@ class TestFollowupStage(FollowupCommon):
         )
 
     def test_stage_applicant_count_and_group_expand(self):
-        self.assertEqual(self.fu_post_interview.applicant_count,
-                         self.env["hr.applicant"].search_count(
-                             [("followup_stage_id", "=", self.fu_post_interview.id)]))
+        self.assertEqual(
+            self.fu_post_interview.applicant_count,
+            self.env["hr.applicant"].search_count(
+                [("followup_stage_id", "=", self.fu_post_interview.id)]
+            ),
+        )
         groups = self.env["hr.applicant"].read_group(
-            [("id", "=", self.applicant.id)], ["followup_stage_id"], ["followup_stage_id"]
+            [("id", "=", self.applicant.id)],
+            ["followup_stage_id"],
+            ["followup_stage_id"],
         )
         shown = {g["followup_stage_id"][0] for g in groups if g["followup_stage_id"]}
-        self.assertIn(self.fu_talent_pool.id, shown, "empty stages show as kanban columns")
+        self.assertIn(
+            self.fu_talent_pool.id, shown, "empty stages show as kanban columns"
+        )
 
     def test_only_managers_configure_stages(self):
         for user in (self.recruiter, self.interviewer):
@@ -100,6 +126,8 @@ class TestFollowupStage(FollowupCommon):
             with self.assertRaises(AccessError):
                 self.fu_pre_offer.with_user(user).write({"name": "Renamed"})
             with self.assertRaises(AccessError):
-                self.env["hr.recruitment.followup.stage"].with_user(user).create({"name": "X"})
+                self.env["hr.recruitment.followup.stage"].with_user(user).create(
+                    {"name": "X"}
+                )
         self.fu_pre_offer.with_user(self.manager).write({"sequence": 21})
         self.assertEqual(self.fu_pre_offer.sequence, 21)

@@ -21,12 +21,16 @@ class TestChineseTranslation(TransactionCase):
         for src, value in translated.items():
             self.assertTrue(value, f"untranslated: {src!r}")
             self.assertEqual(
-                sorted(PLACEHOLDER.findall(src)), sorted(PLACEHOLDER.findall(value)), src
+                sorted(PLACEHOLDER.findall(src)),
+                sorted(PLACEHOLDER.findall(value)),
+                src,
             )
 
     def test_chinese_users_see_chinese(self):
         self.env["res.lang"]._activate_lang("zh_CN")
-        self.env["ir.module.module"]._load_module_terms(["hr_recruitment_followup"], ["zh_CN"])
+        self.env["ir.module.module"]._load_module_terms(
+            ["hr_recruitment_followup"], ["zh_CN"]
+        )
         pool = self.env.ref("hr_recruitment_followup.followup_stage_talent_pool")
         self.assertEqual(pool.with_context(lang="zh_CN").name, "人才库")
         channels = dict(

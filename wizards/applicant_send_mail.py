@@ -4,7 +4,9 @@ from odoo import api, fields, models
 class ApplicantSendMail(models.TransientModel):
     _inherit = "applicant.send.mail"
 
-    followup_contact_warning = fields.Char(compute="_compute_followup_contact_warning")
+    followup_contact_warning = fields.Char(
+        string="Opt-out Warning", compute="_compute_followup_contact_warning"
+    )
 
     @api.depends("applicant_ids")
     def _compute_followup_contact_warning(self):

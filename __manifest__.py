@@ -13,6 +13,8 @@
         "security/ir.model.access.csv",
         "data/hr_recruitment_followup_stage_data.xml",
         "data/hr_applicant_category_data.xml",
+        "data/hr_applicant_decline_reason_data.xml",
+        "data/hr_applicant_refuse_reason_data.xml",
         "data/mail_activity_type_data.xml",
         "data/mail_template_data.xml",
         "data/hr_recruitment_followup_rule_data.xml",

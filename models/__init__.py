@@ -4,6 +4,8 @@ from . import res_config_settings
 from . import hr_recruitment_followup_stage
 from . import hr_recruitment_followup_rule
 from . import hr_applicant_contact_log
+from . import hr_applicant_decline_reason
+from . import hr_applicant_refuse_reason
 from . import hr_candidate
 from . import hr_applicant
 from . import hr_job

@@ -120,6 +120,27 @@ class HrApplicant(models.Model):
     do_not_contact_reason = fields.Char(
         related="candidate_id.do_not_contact_reason", readonly=False
     )
+    declined_by = fields.Selection(
+        [("company", "We rejected"), ("candidate", "They declined")],
+        string="Ended By",
+        compute="_compute_declined_by",
+        store=True,
+        index="btree_not_null",
+        help="Who ended the application: the company rejected the candidate, or the "
+        "candidate declined.",
+    )
+    decline_reason_ids = fields.Many2many(
+        "hr.applicant.decline.reason",
+        "hr_applicant_decline_reason_rel",
+        "applicant_id",
+        "reason_id",
+        string="Decline Reasons",
+        help="Why the candidate declined, from the decline survey or the recruiter.",
+    )
+    decline_comment = fields.Text(
+        help="The candidate's own words on why they declined."
+    )
+    decline_date = fields.Datetime(string="Declined On", readonly=True, copy=False)
     worth_job_match = fields.Integer(
         string="Job Match",
         help="0-5: skills and experience against the position (0: not assessed).",
@@ -295,6 +316,20 @@ class HrApplicant(models.Model):
                 if applicant.followup_rule_id
                 else applicant.followup_planned_date
             )
+
+    @api.depends("refuse_reason_id.refused_by", "followup_stage_id")
+    def _compute_declined_by(self):
+        declined_stage = self.env.ref(
+            "hr_recruitment_followup.followup_stage_offer_declined",
+            raise_if_not_found=False,
+        )
+        for applicant in self:
+            if declined_stage and applicant.followup_stage_id == declined_stage:
+                applicant.declined_by = "candidate"
+            elif applicant.refuse_reason_id:
+                applicant.declined_by = applicant.refuse_reason_id.refused_by
+            else:
+                applicant.declined_by = False
 
     @api.depends(*WORTH_FIELDS)
     def _compute_worth_level(self):

@@ -9,3 +9,6 @@ from . import hr_applicant_refuse_reason
 from . import hr_candidate
 from . import hr_applicant
 from . import hr_job
+from . import survey_survey
+from . import survey_question_answer
+from . import survey_user_input

@@ -20,6 +20,7 @@ from .followup_policy import (
     to_utc,
 )
 from .hr_recruitment_followup_rule import ACTIVITY_CHANNELS
+from .hr_recruitment_followup_stage import DECLINED_BY
 
 _logger = logging.getLogger(__name__)
 
@@ -124,7 +125,7 @@ class HrApplicant(models.Model):
         related="candidate_id.do_not_contact_reason", readonly=False
     )
     declined_by = fields.Selection(
-        [("company", "We rejected"), ("candidate", "They declined")],
+        DECLINED_BY,
         string="Ended By",
         compute="_compute_declined_by",
         store=True,

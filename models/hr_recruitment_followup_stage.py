@@ -10,6 +10,8 @@ APPLICATION_STATUSES = [
 # name their status explicitly must not catch them just because of the pipeline
 # stage they were in when they left.
 CLOSED_STATUSES = ("refused", "archived")
+# Who ended an application: the same words everywhere, reports included.
+DECLINED_BY = [("company", "We rejected"), ("candidate", "They declined")]
 
 
 class HrRecruitmentFollowupStage(models.Model):
@@ -45,7 +47,7 @@ class HrRecruitmentFollowupStage(models.Model):
         "their status.",
     )
     declined_by = fields.Selection(
-        [("company", "We rejected"), ("candidate", "They declined")],
+        DECLINED_BY,
         string="Ended By",
         help="Only applications ended this way enter this follow-up stage.",
     )

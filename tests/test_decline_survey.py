@@ -190,3 +190,19 @@ class TestDeclineSurveyPage(HttpCase):
         self.env.invalidate_all()
         self.assertFalse(self.applicant.do_not_contact)
         self.assertEqual(answer.state, "new")
+
+    def test_a_burst_from_one_address_is_cut(self):
+        answer = self._answer(self.applicant)
+        for _attempt in range(10):
+            result = self._submit(
+                uuid.uuid4().hex, self._params(self.a_salary, "", self.a_yes)
+            )
+            self.assertEqual(result[1], {"error": "token_wrong"})
+        # The 11th request in ten minutes is refused, even with the right token.
+        result = self._submit(
+            answer.access_token, self._params(self.a_salary, "", self.a_yes)
+        )
+        self.assertEqual(result[1], {"error": "unauthorized"})
+        self.env.invalidate_all()
+        self.assertEqual(answer.state, "new")
+        self.assertFalse(self.applicant.decline_reason_ids)

@@ -1,7 +1,9 @@
 import logging
+import re
 from collections import defaultdict
 from datetime import timedelta
 
+import psycopg2.errors
 from markupsafe import Markup
 
 from odoo import api, fields, models, modules
@@ -33,6 +35,11 @@ WORTH_FIELDS = ("worth_job_match", "worth_stability", "worth_intent")
 # Caps look this far back; a rolling week plus a day of margin for time zones.
 CAP_LOOKBACK = timedelta(days=8)
 DISPATCH_BATCH_SIZE = 200
+
+
+def phone_key(number):
+    """A phone number reduced to its digits (and leading +) for comparisons."""
+    return re.sub(r"[^\d+]", "", number or "")
 
 
 class HrApplicant(models.Model):
@@ -558,15 +565,18 @@ class HrApplicant(models.Model):
         hr.candidate keeps its sanitized phone in ``partner_phone_sanitized``, which
         phone_validation's own blacklist check does not look at.
         """
-        numbers = [n for n in self.candidate_id.mapped("partner_phone_sanitized") if n]
+        numbers = {n for n in self.candidate_id.mapped("partner_phone_sanitized") if n}
         if not numbers:
             return set()
-        return set(
+        # Without the phonenumbers library Odoo keeps numbers as typed: match the
+        # digits too, so "+86 138 0013 8000" finds a blacklisted "+8613800138000".
+        found = (
             self.env["phone.blacklist"]
             .sudo()
-            .search([("number", "in", numbers)])
+            .search([("number", "in", list(numbers | {phone_key(n) for n in numbers}))])
             .mapped("number")
         )
+        return {phone_key(n) for n in found}
 
     def _followup_blocked_reason(self, phone_blacklist=None):
         """Why the candidate must not receive follow-ups, or False."""
@@ -582,7 +592,7 @@ class HrApplicant(models.Model):
             return self.env._("email blacklisted")
         if (
             candidate.phone_sanitized_blacklisted
-            or candidate.partner_phone_sanitized in phone_blacklist
+            or phone_key(candidate.partner_phone_sanitized) in phone_blacklist
         ):
             return self.env._("phone blacklisted")
         return False
@@ -884,8 +894,18 @@ class HrApplicant(models.Model):
             order="next_followup_date, id",
             limit=limit,
         )
-        self.env.cr.execute(SQL("%s FOR UPDATE SKIP LOCKED", query.select()))
-        return [row[0] for row in self.env.cr.fetchall()]
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    SQL("%s FOR UPDATE SKIP LOCKED", query.select()),
+                    log_exceptions=False,
+                )
+                return [row[0] for row in self.env.cr.fetchall()]
+        except psycopg2.errors.SerializationFailure:
+            # Another transaction handled (and committed) a due applicant after
+            # this one's snapshot: what it did is done; the next run takes the rest.
+            _logger.info("Follow-ups: applicants handled concurrently, stopping here")
+            return []
 
     @api.model
     def _followup_count_due(self, now, exclude=()):
@@ -903,7 +923,7 @@ class HrApplicant(models.Model):
         occurrence) on the log makes a message impossible to write twice.
         """
         now = fields.Datetime.now()
-        auto_commit = not modules.module.current_test
+        auto_commit = self._followup_auto_commit()
         Applicant = self.with_context(active_test=False, tracking_disable=True).sudo()
         done, seen = 0, set()
         while True:
@@ -920,6 +940,12 @@ class HrApplicant(models.Model):
             if auto_commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
         return done
+
+    @api.model
+    def _followup_auto_commit(self):
+        """Whether the scheduled job commits each batch: always, except in tests,
+        whose transaction must stay whole."""
+        return not modules.module.current_test
 
     def _followup_dispatch(self, now):
         """Execute the follow-ups of these applicants that are due at ``now``."""

@@ -100,8 +100,14 @@ class HrApplicantContactLog(models.Model):
     # the rule, the key of a message: the scheduled job never writes it twice.
     followup_anchor = fields.Char(string="Anchor", readonly=True)
     followup_occurrence = fields.Integer(string="Repetition", readonly=True)
+    # The mail queue looks up the logs of the mails it is about to send
+    # (mail_id IN ...) to cancel those of candidates who opted out meanwhile.
     mail_id = fields.Many2one(
-        "mail.mail", string="Email", readonly=True, ondelete="set null"
+        "mail.mail",
+        string="Email",
+        readonly=True,
+        ondelete="set null",
+        index="btree_not_null",
     )
 
     _sql_constraints = [  # noqa: RUF012

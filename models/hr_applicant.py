@@ -8,7 +8,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models, modules
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, html2plaintext
+from odoo.tools import SQL, email_normalize, html2plaintext
 
 from .followup_policy import (
     cap_release,
@@ -20,6 +20,7 @@ from .followup_policy import (
     to_local,
     to_utc,
 )
+from .hr_applicant_contact_log import TEXT_LIMIT, check_text_length
 from .hr_recruitment_followup_rule import ACTIVITY_CHANNELS
 
 _logger = logging.getLogger(__name__)
@@ -35,6 +36,8 @@ WORTH_FIELDS = ("worth_job_match", "worth_stability", "worth_intent")
 # Caps look this far back; a rolling week plus a day of margin for time zones.
 CAP_LOOKBACK = timedelta(days=8)
 DISPATCH_BATCH_SIZE = 200
+# A first day further than this from today is a typing error (the year).
+START_DATE_MAX_DAYS = 3653
 
 
 def phone_key(number):
@@ -795,14 +798,23 @@ class HrApplicant(models.Model):
                     continue
                 if not rule._applies_to_worth(applicant.worth_level):
                     continue
-                occurrence = applicant._followup_occurrence(rule, now, rule_counts)
+                try:
+                    occurrence = applicant._followup_occurrence(rule, now, rule_counts)
+                except OverflowError:
+                    # A date at the far end of the calendar (an interview typed
+                    # in year 9999): nothing to plan from it, and no reason to
+                    # stop the others.
+                    occurrence = None
                 if occurrence and (best is None or occurrence[0] < best[1]):
                     best = (rule, *occurrence)
             if best:
                 rule, due, anchor, sent = best
-                due, send_at = applicant._followup_constrain(
-                    due, now, contacts.get(applicant.candidate_id.id, [])
-                )
+                try:
+                    due, send_at = applicant._followup_constrain(
+                        due, now, contacts.get(applicant.candidate_id.id, [])
+                    )
+                except OverflowError:
+                    continue
                 decisions[applicant] = (rule, due, anchor, sent, send_at)
         return decisions
 
@@ -966,7 +978,15 @@ class HrApplicant(models.Model):
             for rule, applicants in by_rule.items():
                 applicants = self.browse([a.id for a in applicants])
                 if rule.channel == "email":
-                    log_vals += applicants._followup_send_emails(rule, due, now)
+                    reachable = applicants.filtered(
+                        lambda a: email_normalize(a.email_from)
+                    )
+                    log_vals += reachable._followup_send_emails(rule, due, now)
+                    # No valid address: the recruiter gets the message to pass on
+                    # another way. A follow-up is never dropped silently.
+                    log_vals += (applicants - reachable)._followup_prepare_activities(
+                        rule, due, now, no_email=True
+                    )
                 else:
                     log_vals += applicants._followup_prepare_activities(rule, due, now)
                 if rule.escalate_hesitant:
@@ -976,12 +996,12 @@ class HrApplicant(models.Model):
             self.env["hr.applicant.contact.log"].sudo().create(log_vals)
         self._plan_next_followup()
 
-    def _followup_log_values(self, rule, decision, summary, mail=None):
+    def _followup_log_values(self, rule, decision, summary, mail=None, channel=None):
         self.ensure_one()
         _rule, _due, anchor, occurrence, send_at = decision
         return {
             "applicant_id": self.id,
-            "channel": rule.channel,
+            "channel": channel or rule.channel,
             "direction": "outbound",
             "contact_date": send_at,
             "automated": True,
@@ -1026,11 +1046,26 @@ class HrApplicant(models.Model):
             )
         return values
 
-    def _followup_prepare_activities(self, rule, decisions, now):
-        """Schedule an activity for the recruiter with the prepared message."""
+    def _followup_prepare_activities(self, rule, decisions, now, no_email=False):
+        """Schedule an activity for the recruiter with the prepared message.
+
+        :param no_email: the rule sends emails but these candidates have no valid
+            address: the recruiter passes the message on another way.
+        """
+        if not self:
+            return []
         bodies = {}
         if rule.mail_template_id:
             bodies = rule.mail_template_id._render_field("body_html", self.ids)
+        activity_type = rule.activity_type_id or self.env.ref(
+            "hr_recruitment_followup.mail_activity_type_followup"
+        )
+        summary = rule.name
+        if no_email:
+            summary = self.env._(
+                "%(rule)s: no valid email address, contact the candidate another way",
+                rule=rule.name,
+            )
         activity_vals, values = [], []
         model_id = self.env["ir.model"]._get_id("hr.applicant")
         for applicant in self:
@@ -1043,8 +1078,8 @@ class HrApplicant(models.Model):
                 {
                     "res_model_id": model_id,
                     "res_id": applicant.id,
-                    "activity_type_id": rule.activity_type_id.id,
-                    "summary": rule.name,
+                    "activity_type_id": activity_type.id,
+                    "summary": summary,
                     "note": note,
                     "date_deadline": deadline,
                     "user_id": (
@@ -1053,11 +1088,20 @@ class HrApplicant(models.Model):
                     "automated": True,
                 }
             )
+            text = html2plaintext(note)
+            channel = None
+            if no_email:
+                # Prepared, not sent: an activity channel, so that caps do not
+                # count it as a contact.
+                text = f"{summary}\n{text}"
+                channel = (
+                    applicant.preferred_channel
+                    if applicant.preferred_channel in ACTIVITY_CHANNELS
+                    else "phone"
+                )
             values.append(
                 applicant._followup_log_values(
-                    rule,
-                    decisions[applicant],
-                    html2plaintext(note)[:2000],
+                    rule, decisions[applicant], text[:2000], channel=channel
                 )
             )
         self.env["mail.activity"].sudo().create(activity_vals)
@@ -1086,3 +1130,26 @@ class HrApplicant(models.Model):
                 ),
                 user_id=manager.id,
             )
+
+    # ------------------------------------------------------------------
+    # Input checks
+    # ------------------------------------------------------------------
+
+    @api.constrains("decline_comment")
+    def _check_decline_comment_length(self):
+        check_text_length(self, {"decline_comment": TEXT_LIMIT})
+
+    @api.constrains("start_date")
+    def _check_start_date(self):
+        today = fields.Date.context_today(self)
+        for applicant in self:
+            day = applicant.start_date
+            if day and abs((day - today).days) > START_DATE_MAX_DAYS:
+                raise ValidationError(
+                    self.env._(
+                        "The first day of %(name)s (%(date)s) is more than 10 years "
+                        "away from today: check the year.",
+                        name=applicant.partner_name,
+                        date=day,
+                    )
+                )

@@ -23,6 +23,30 @@ CONTACT_OUTCOMES = [
 # A logged contact happened: a date later than now is a typing error, with a small
 # tolerance for clocks that disagree.
 FUTURE_TOLERANCE = timedelta(minutes=5)
+# What a person types in one field, in characters: a few pages for a note, a line
+# for a one-liner. Longer documents belong in attachments.
+TEXT_LIMIT = 10000
+LINE_LIMIT = 500
+
+
+def check_text_length(records, limits):
+    """Refuse, with a clear message, a typed text longer than its limit.
+
+    :param limits: {field name: maximum number of characters}
+    """
+    for record in records:
+        for fname, limit in limits.items():
+            length = len(record[fname] or "")
+            if length > limit:
+                raise ValidationError(
+                    record.env._(
+                        "%(field)s is too long: %(length)s characters, at most "
+                        "%(limit)s. Attach long documents to the applicant instead.",
+                        field=record._fields[fname]._description_string(record.env),
+                        length=length,
+                        limit=limit,
+                    )
+                )
 
 
 class HrApplicantContactLog(models.Model):
@@ -186,6 +210,17 @@ class HrApplicantContactLog(models.Model):
                         date=contact_day,
                     )
                 )
+
+    @api.constrains("summary", "candidate_response", "next_step")
+    def _check_text_length(self):
+        check_text_length(
+            self,
+            {
+                "summary": TEXT_LIMIT,
+                "candidate_response": TEXT_LIMIT,
+                "next_step": LINE_LIMIT,
+            },
+        )
 
     @api.constrains("next_contact_date", "applicant_id")
     def _check_do_not_contact(self):

@@ -5,3 +5,4 @@ from . import test_access
 from . import test_i18n
 from . import test_cadence
 from . import test_trust_cron
+from . import test_trust_input

@@ -7,7 +7,7 @@ import psycopg2.errors
 from markupsafe import Markup
 
 from odoo import api, fields, models, modules
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, email_normalize, html2plaintext
 
 from .followup_policy import (
@@ -36,6 +36,17 @@ WORTH_FIELDS = ("worth_job_match", "worth_stability", "worth_intent")
 # Caps look this far back; a rolling week plus a day of margin for time zones.
 CAP_LOOKBACK = timedelta(days=8)
 DISPATCH_BATCH_SIZE = 200
+# The planner's decision, written by the planner only (as superuser).
+PLANNER_FIELDS = frozenset(
+    (
+        "followup_rule_id",
+        "followup_rule_due",
+        "followup_rule_anchor",
+        "followup_rule_occurrence",
+        "followup_needs_plan",
+        "next_followup_date",
+    )
+)
 # A first day further than this from today is a typing error (the year).
 START_DATE_MAX_DAYS = 3653
 
@@ -225,6 +236,13 @@ class HrApplicant(models.Model):
 
     def write(self, vals):
         self._check_worth_values(vals)
+        if not self.env.su and PLANNER_FIELDS & vals.keys():
+            raise AccessError(
+                self.env._(
+                    "The next automated follow-up is decided by the follow-up "
+                    "rules: it cannot be set by hand."
+                )
+            )
         # Related fields are written back one by one: the flag would be checked
         # before its reason arrives. Write them to the candidate in one go.
         candidate_vals = {
@@ -480,6 +498,9 @@ class HrApplicant(models.Model):
     def action_log_contact(self):
         """Open the quick form to log a contact with this applicant."""
         self.ensure_one()
+        # A button call does not check the record: related fields would answer
+        # for an applicant the user may not see.
+        self.check_access("read")
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Log a Contact"),
@@ -502,6 +523,7 @@ class HrApplicant(models.Model):
 
     def action_open_contact_logs(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "hr_recruitment_followup.hr_applicant_contact_log_action"
         )
@@ -934,6 +956,12 @@ class HrApplicant(models.Model):
         taken again by the next run. A unique key per (applicant, rule, anchor,
         occurrence) on the log makes a message impossible to write twice.
         """
+        if not self.env.su and not self.env.user.has_group("base.group_system"):
+            # It works as superuser on every company: the scheduled job's, or an
+            # administrator's "Run Manually".
+            raise AccessError(
+                self.env._("Only the scheduled job sends or prepares follow-ups.")
+            )
         now = fields.Datetime.now()
         auto_commit = self._followup_auto_commit()
         Applicant = self.with_context(active_test=False, tracking_disable=True).sudo()

@@ -3,7 +3,7 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 CONTACT_CHANNELS = [
     ("email", "Email"),
@@ -23,6 +23,10 @@ CONTACT_OUTCOMES = [
 # A logged contact happened: a date later than now is a typing error, with a small
 # tolerance for clocks that disagree.
 FUTURE_TOLERANCE = timedelta(minutes=5)
+# Written by the scheduled job only (see _check_automation_fields).
+AUTOMATION_FIELDS = frozenset(
+    ("automated", "rule_id", "followup_anchor", "followup_occurrence", "mail_id")
+)
 # What a person types in one field, in characters: a few pages for a note, a line
 # for a one-liner. Longer documents belong in attachments.
 TEXT_LIMIT = 10000
@@ -235,8 +239,37 @@ class HrApplicantContactLog(models.Model):
                     )
                 )
 
+    def _check_automation_fields(self, vals_list, written=False):
+        """Only the scheduled job (as superuser) records automated follow-ups.
+
+        A person setting these could mark a follow-up as sent that never was:
+        the candidate would never receive it.
+        """
+        if self.env.su:
+            return
+        for vals in vals_list:
+            names = (
+                AUTOMATION_FIELDS & vals.keys()
+                if written
+                else {name for name in AUTOMATION_FIELDS if vals.get(name)}
+            )
+            if names:
+                raise AccessError(
+                    self.env._(
+                        "Only the scheduled job records automated follow-ups: "
+                        "%(fields)s cannot be set by hand.",
+                        fields=", ".join(
+                            sorted(
+                                self._fields[name]._description_string(self.env)
+                                for name in names
+                            )
+                        ),
+                    )
+                )
+
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_automation_fields(vals_list)
         if not self.env.context.get("default_applicant_id") and any(
             not vals.get("applicant_id") for vals in vals_list
         ):
@@ -252,7 +285,13 @@ class HrApplicantContactLog(models.Model):
         return logs
 
     def write(self, vals):
+        self._check_automation_fields([vals], written=True)
         res = super().write(vals)
+        if not self.env.su:
+            # Record rules are checked before a write, not after: without this an
+            # interviewer could move their entry to an applicant they do not
+            # interview, or sign it with someone else's name.
+            self.check_access("write")
         if {"next_contact_date", "contact_date", "next_step", "user_id"} & set(vals):
             self.filtered(lambda log: not log.automated)._sync_followup_activity()
         if {"contact_date", "direction", "applicant_id"} & set(vals):

@@ -13,3 +13,4 @@ from . import survey_survey
 from . import survey_question_answer
 from . import survey_user_input
 from . import hr_recruitment_followup_rate_limit
+from . import mail_mail

@@ -6,3 +6,6 @@ from . import test_i18n
 from . import test_cadence
 from . import test_decline
 from . import test_decline_survey
+from . import test_trust_cron
+from . import test_trust_input
+from . import test_trust_access

@@ -397,12 +397,12 @@ class TestTrustAccess(FollowupCommon):
             action = self.env.ref(f"{MODULE}.{xmlid}")
             record = self.targets[target] if target else None
             context = (
-                {"active_model": record._name, "active_ids": record.ids}
+                (("active_model", record._name), ("active_ids", record.ids))
                 if record
-                else {}
+                else ()
             )
 
-            def run(env, action=action, context=tuple(context.items())):
+            def run(env, action=action, context=context):
                 env["ir.actions.server"].browse(action.id).with_context(
                     **dict(context)
                 ).run()

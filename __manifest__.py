@@ -7,7 +7,7 @@
     "website": "https://github.com/hr-recruitment-followup/hr_recruitment_followup",
     "author": "hr_recruitment_followup developers",
     "license": "LGPL-3",
-    "depends": ["hr_recruitment", "base_automation"],
+    "depends": ["hr_recruitment", "base_automation", "privacy_lookup"],
     "data": [
         "security/hr_recruitment_followup_security.xml",
         "security/ir.model.access.csv",
@@ -28,6 +28,7 @@
         "views/hr_candidate_views.xml",
         "views/hr_job_views.xml",
         "wizards/mail_compose_message_views.xml",
+        "wizards/hr_candidate_talent_pool_views.xml",
         "views/hr_recruitment_followup_menus.xml",
     ],
     "demo": [

@@ -785,6 +785,8 @@ class HrApplicant(models.Model):
                     continue
                 if not rule._applies_to_worth(applicant.worth_level):
                     continue
+                if not applicant._followup_rule_applies(rule, now):
+                    continue
                 occurrence = applicant._followup_occurrence(rule, now, rule_counts)
                 if occurrence and (best is None or occurrence[0] < best[1]):
                     best = (rule, *occurrence)
@@ -1060,3 +1062,28 @@ class HrApplicant(models.Model):
                 ),
                 user_id=manager.id,
             )
+
+    # ------------------------------------------------------------------
+    # Talent pool
+    # ------------------------------------------------------------------
+
+    in_talent_pool = fields.Boolean(related="candidate_id.in_talent_pool")
+
+    def _followup_rule_applies(self, rule, now):
+        """Whether ``rule`` may reach this applicant at ``now``, beyond its stage,
+        tier and worth filters. Other features extend it.
+
+        The talent pool's own rules only reach candidates kept in the pool with
+        their consent, until its expiry.
+        """
+        self.ensure_one()
+        pool_stage = self.env.ref(
+            "hr_recruitment_followup.followup_stage_talent_pool",
+            raise_if_not_found=False,
+        )
+        if pool_stage and rule.followup_stage_id == pool_stage:
+            return self.candidate_id._talent_pool_accepts_contact(now.date())
+        return True
+
+    def action_talent_pool_add(self):
+        return self.candidate_id.action_talent_pool_add()

@@ -1087,3 +1087,68 @@ class HrApplicant(models.Model):
 
     def action_talent_pool_add(self):
         return self.candidate_id.action_talent_pool_add()
+
+    # ------------------------------------------------------------------
+    # Re-activation
+    # ------------------------------------------------------------------
+
+    def _followup_declined_for_salary(self):
+        """Whether the candidate said no because of the salary."""
+        self.ensure_one()
+        salary_refusal = self.env.ref(
+            "hr_recruitment.refuse_reason_8", raise_if_not_found=False
+        )
+        return "salary" in self.decline_reason_ids.mapped("code") or bool(
+            salary_refusal and self.refuse_reason_id == salary_refusal
+        )
+
+    def _followup_send_invitation(self, source):
+        """Queue the invitation to a re-activated candidate and log the contact.
+
+        By email when the candidate has one and prefers it; otherwise the
+        recruiter gets the invitation's text in an activity, to send it by
+        phone, WeChat or WeCom.
+        """
+        self.ensure_one()
+        template = self.env.ref(
+            "hr_recruitment_followup.mail_template_followup_reactivation",
+            raise_if_not_found=False,
+        )
+        now = fields.Datetime.now()
+        mail = self.env["mail.mail"]
+        channel = self.preferred_channel or ("email" if self.email_from else "phone")
+        by_email = bool(template and self.email_from and channel == "email")
+        if by_email:
+            _due, send_at = self._followup_constrain(now, now, [])
+            mail = mail.sudo().browse(
+                template.send_mail(
+                    self.id,
+                    email_values={
+                        "auto_delete": False,
+                        "scheduled_date": send_at if send_at > now else False,
+                    },
+                )
+            )
+        self.env["hr.applicant.contact.log"].create(
+            {
+                "applicant_id": self.id,
+                "channel": channel,
+                "direction": "outbound",
+                "contact_date": now,
+                "summary": self.env._(
+                    "Re-activated from %(origin)s: invited to apply for %(job)s.",
+                    origin=source,
+                    job=self.job_id.name or "",
+                ),
+                "mail_id": mail.id,
+            }
+        )
+        if template and not by_email:
+            self.activity_schedule(
+                "hr_recruitment_followup.mail_activity_type_followup",
+                summary=self.env._(
+                    "Invite %(name)s to apply", name=self.partner_name or ""
+                ),
+                note=template._render_field("body_html", self.ids)[self.id],
+                user_id=(self.user_id or self.env.user).id,
+            )

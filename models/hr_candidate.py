@@ -420,3 +420,100 @@ class HrCandidate(models.Model):
                     "active": False,
                 }
             )
+
+    # ------------------------------------------------------------------
+    # Re-activation
+    # ------------------------------------------------------------------
+
+    followup_match_reason = fields.Char(
+        string="Why They Match",
+        compute="_compute_followup_match_reason",
+    )
+
+    @api.depends_context("followup_match_job_id")
+    def _compute_followup_match_reason(self):
+        job = self.env["hr.job"].browse(self.env.context.get("followup_match_job_id"))
+        matches = job._followup_match_candidates().get(job, {}) if job else {}
+        reasons = {candidate.id: reason for candidate, reason in matches.items()}
+        for candidate in self:
+            candidate.followup_match_reason = reasons.get(candidate.id, False)
+
+    def action_followup_invite(self):
+        """Invite these candidates to apply for the job of the context.
+
+        Creates the application in the job's first stage, logs the contact and
+        queues the invitation email within the candidate's contact hours.
+        """
+        job = self.env["hr.job"].browse(self.env.context.get("followup_match_job_id"))
+        if not job:
+            raise UserError(
+                self.env._("Choose the position to invite the candidate to.")
+            )
+        applicants = self.env["hr.applicant"]
+        for candidate in self:
+            applicants |= candidate._followup_invite(job)
+        if len(applicants) == 1:
+            return {
+                "type": "ir.actions.act_window",
+                "res_model": "hr.applicant",
+                "res_id": applicants.id,
+                "view_mode": "form",
+                "views": [(False, "form")],
+            }
+        return True
+
+    def _followup_invite(self, job):
+        self.ensure_one()
+        if self.do_not_contact:
+            raise UserError(
+                self.env._(
+                    "%(name)s asked not to be contacted again (%(reason)s): they "
+                    "cannot be invited.",
+                    name=self.display_name,
+                    reason=self.do_not_contact_reason,
+                )
+            )
+        if self.talent_pool_anonymised or not self.active:
+            raise UserError(
+                self.env._(
+                    "%(name)s is archived or anonymised: they cannot be invited.",
+                    name=self.display_name,
+                )
+            )
+        ongoing = self.with_context(active_test=False).applicant_ids.filtered(
+            lambda a: a.job_id == job and a._followup_status() == "ongoing"
+        )
+        if ongoing:
+            raise UserError(
+                self.env._(
+                    "%(name)s is already applying for %(job)s.",
+                    name=self.display_name,
+                    job=job.name,
+                )
+            )
+        source = (
+            self.env._("the talent pool")
+            if self.in_talent_pool
+            else self.env._("a declined offer")
+        )
+        applicant = self.env["hr.applicant"].create(
+            {
+                "candidate_id": self.id,
+                "job_id": job.id,
+                "user_id": (job.user_id or self.env.user).id,
+                "company_id": (
+                    job.company_id or self.company_id or self.env.company
+                ).id,
+            }
+        )
+        applicant.message_post(
+            body=self.env._(
+                "Re-activated from %(origin)s by %(user)s.",
+                origin=source,
+                user=self.env.user.name,
+            ),
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
+        applicant._followup_send_invitation(source)
+        return applicant

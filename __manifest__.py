@@ -19,6 +19,7 @@
         "data/mail_template_data.xml",
         "data/hr_recruitment_followup_rule_data.xml",
         "data/ir_cron_data.xml",
+        "data/mail_activity_plan_data.xml",
         "data/base_automation_data.xml",
         "views/hr_recruitment_followup_stage_views.xml",
         "views/hr_recruitment_followup_rule_views.xml",

@@ -6,3 +6,4 @@ from . import test_i18n
 from . import test_cadence
 from . import test_talent_pool
 from . import test_reactivation
+from . import test_onboarding

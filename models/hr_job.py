@@ -35,6 +35,12 @@ class HrJob(models.Model):
         help="Tags of the candidates the position looks for: pool candidates "
         "sharing one are proposed when it opens.",
     )
+    followup_challenges = fields.Text(
+        string="Challenges of the Position",
+        help="What the role demands that a candidate should know before accepting, "
+        "one per line (e.g. frequent travel, on-call weeks). The follow-up emails "
+        "before the offer list them and ask the candidate to confirm.",
+    )
     followup_match_count = fields.Integer(
         string="Pool Matches", compute="_compute_followup_match_count"
     )

@@ -7,3 +7,4 @@ from . import test_cadence
 from . import test_talent_pool
 from . import test_reactivation
 from . import test_onboarding
+from . import test_transparency

@@ -29,6 +29,8 @@
         "views/hr_candidate_views.xml",
         "views/hr_job_views.xml",
         "wizards/mail_compose_message_views.xml",
+        "views/hr_recruitment_followup_wecom_message_views.xml",
+        "views/hr_recruitment_followup_wecom_robot_views.xml",
         "wizards/hr_candidate_talent_pool_views.xml",
         "views/hr_recruitment_followup_menus.xml",
     ],

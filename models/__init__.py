@@ -10,3 +10,5 @@ from . import hr_candidate
 from . import hr_applicant
 from . import hr_job
 from . import mail_activity_plan_template
+from . import hr_recruitment_followup_wecom_robot
+from . import hr_recruitment_followup_wecom_message

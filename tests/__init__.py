@@ -8,3 +8,4 @@ from . import test_talent_pool
 from . import test_reactivation
 from . import test_onboarding
 from . import test_transparency
+from . import test_wecom

@@ -24,6 +24,7 @@
         "views/hr_recruitment_followup_stage_views.xml",
         "views/hr_recruitment_followup_rule_views.xml",
         "views/res_config_settings_views.xml",
+        "wizards/hr_applicant_followup_import_views.xml",
         "views/hr_applicant_contact_log_views.xml",
         "views/hr_applicant_views.xml",
         "views/hr_candidate_views.xml",

@@ -9,3 +9,4 @@ from . import test_reactivation
 from . import test_onboarding
 from . import test_transparency
 from . import test_wecom
+from . import test_import

@@ -153,12 +153,14 @@ class HrJob(models.Model):
             # They said no to the salary: only a better one is worth their time.
             if not self.followup_salary_max or self.followup_salary_max <= wanted:
                 return False
+            wanted_text = f"{wanted:,.0f}"
+            offer_text = f"{self.followup_salary_max:,.0f}"
             reasons.append(
                 self.env._(
                     "declined for the salary (%(wanted)s), this position offers up "
                     "to %(offer)s",
-                    wanted=f"{wanted:,.0f}",
-                    offer=f"{self.followup_salary_max:,.0f}",
+                    wanted=wanted_text,
+                    offer=offer_text,
                 )
             )
         elif any(a.declined_by == "candidate" for a in applications):

@@ -166,20 +166,18 @@ class HrRecruitmentFollowupWecomRobot(models.Model):
         lines = [header]
         shown = 0
         for user, group in applicants.grouped("user_id").items():
-            block = [
-                "",
-                f"> **{user.name or env._('No recruiter')}** ({len(group)})",
-            ]
+            recruiter = user.name or env._("No recruiter")
+            block = ["", f"> **{recruiter}** ({len(group)})"]
             for applicant in Applicant.browse(group.ids):
                 name = applicant.partner_name or applicant.display_name
                 channel = channels.get(applicant.preferred_channel) or channels.get(
                     "phone"
                 )
-                late = (
-                    f' <font color="warning">{env._("overdue")}</font>'
-                    if applicant.followup_overdue
-                    else ""
-                )
+                late = ""
+                if applicant.followup_overdue:
+                    overdue = env._("overdue")
+                    late = f' <font color="warning">{overdue}</font>'
+
                 block.append(
                     f"- [{name}]({base_url}/odoo/hr.applicant/{applicant.id}) · "
                     f"{applicant.job_id.name or '-'} · {channel}{late}"
@@ -191,13 +189,16 @@ class HrRecruitmentFollowupWecomRobot(models.Model):
                 lines.append(line)
                 shown += line.startswith("- ")
         if shown < len(applicants):
+            my_followups = (
+                f"{base_url}/odoo/action-"
+                "hr_recruitment_followup.hr_applicant_action_my_followups"
+            )
             lines += [
                 "",
                 env._(
                     "... and %(count)s more: [My Follow-ups](%(url)s)",
                     count=len(applicants) - shown,
-                    url=f"{base_url}/odoo/action-hr_recruitment_followup."
-                    "hr_applicant_action_my_followups",
+                    url=my_followups,
                 ),
             ]
         return "\n".join(lines)

@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from freezegun import freeze_time
 
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from .test_cadence import CadenceCommon
@@ -275,3 +275,9 @@ class TestWecomRobot(CadenceCommon):
         self.assertNotIn(
             "webhook_url", robot.fields_get(attributes=["string"]), "manager only"
         )
+        with self.assertRaises(AccessError):
+            robot.write({"name": "Renamed"})
+        with self.assertRaises(AccessError):
+            self.robot.with_user(self.interviewer).read(["name"])
+        with self.assertRaises(AccessError):
+            self.Message.with_user(self.interviewer).search([])

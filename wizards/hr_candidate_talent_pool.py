@@ -6,7 +6,9 @@ class HrCandidateTalentPool(models.TransientModel):
     _name = "hr.candidate.talent.pool"
     _description = "Add Candidates to the Talent Pool"
 
-    candidate_ids = fields.Many2many("hr.candidate", string="Candidates", required=True)
+    candidate_ids = fields.Many2many(
+        "hr.candidate", string="Candidates to Add", required=True
+    )
     consent = fields.Boolean(
         string="Consent Given",
         help="The candidate agreed that we keep their profile and contact them about "

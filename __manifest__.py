@@ -33,6 +33,11 @@
     "demo": [
         "data/hr_recruitment_followup_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "hr_recruitment_followup/static/tests/tours/*.js",
+        ],
+    },
     "post_init_hook": "post_init_hook",
     "installable": True,
     "application": False,

@@ -7,3 +7,4 @@ from . import test_cadence
 from . import test_trust_cron
 from . import test_trust_input
 from . import test_trust_access
+from . import test_tour

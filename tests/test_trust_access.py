@@ -383,13 +383,11 @@ class TestTrustAccess(FollowupCommon):
         for xmlid, target, allowed in SERVER_ACTIONS:
             action = self.env.ref(f"{MODULE}.{xmlid}")
             record = self.targets[target] if target else None
-            context = (
-                {"active_model": record._name, "active_ids": record.ids}
-                if record
-                else {}
-            )
 
-            def run(env, action=action, context=context):
+            def run(env, action=action, record=record):
+                context = {}
+                if record:
+                    context = {"active_model": record._name, "active_ids": record.ids}
                 env["ir.actions.server"].browse(action.id).with_context(**context).run()
 
             self._check(f"run {xmlid}", allowed, run)

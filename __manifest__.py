@@ -7,7 +7,7 @@
     "website": "https://github.com/hr-recruitment-followup/hr_recruitment_followup",
     "author": "hr_recruitment_followup developers",
     "license": "LGPL-3",
-    "depends": ["hr_recruitment", "base_automation"],
+    "depends": ["hr_recruitment", "hr_recruitment_survey", "base_automation"],
     "data": [
         "security/hr_recruitment_followup_security.xml",
         "security/ir.model.access.csv",
@@ -17,6 +17,8 @@
         "data/hr_applicant_refuse_reason_data.xml",
         "data/mail_activity_type_data.xml",
         "data/mail_template_data.xml",
+        "data/mail_template_decline_data.xml",
+        "data/survey_offer_decline_data.xml",
         "data/hr_recruitment_followup_rule_data.xml",
         "data/ir_cron_data.xml",
         "data/base_automation_data.xml",
@@ -28,6 +30,8 @@
         "views/hr_candidate_views.xml",
         "views/hr_job_views.xml",
         "wizards/mail_compose_message_views.xml",
+        "wizards/hr_applicant_decline_views.xml",
+        "views/hr_applicant_decline_reason_views.xml",
         "views/hr_recruitment_followup_menus.xml",
     ],
     "demo": [

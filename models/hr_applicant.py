@@ -1,5 +1,6 @@
 import logging
 import re
+import uuid
 from collections import defaultdict
 from datetime import timedelta
 
@@ -22,6 +23,7 @@ from .followup_policy import (
 )
 from .hr_applicant_contact_log import TEXT_LIMIT, check_text_length
 from .hr_recruitment_followup_rule import ACTIVITY_CHANNELS
+from .hr_recruitment_followup_stage import DECLINED_BY
 
 _logger = logging.getLogger(__name__)
 
@@ -36,6 +38,8 @@ WORTH_FIELDS = ("worth_job_match", "worth_stability", "worth_intent")
 # Caps look this far back; a rolling week plus a day of margin for time zones.
 CAP_LOOKBACK = timedelta(days=8)
 DISPATCH_BATCH_SIZE = 200
+# How long a decline survey invitation stays valid.
+DECLINE_SURVEY_DAYS = 30
 # The planner's decision, written by the planner only (as superuser).
 PLANNER_FIELDS = frozenset(
     (
@@ -142,7 +146,7 @@ class HrApplicant(models.Model):
         related="candidate_id.do_not_contact_reason", readonly=False
     )
     declined_by = fields.Selection(
-        [("company", "We rejected"), ("candidate", "They declined")],
+        DECLINED_BY,
         string="Ended By",
         compute="_compute_declined_by",
         store=True,
@@ -162,6 +166,11 @@ class HrApplicant(models.Model):
         help="The candidate's own words on why they declined."
     )
     decline_date = fields.Datetime(string="Declined On", readonly=True, copy=False)
+    decline_survey_url = fields.Char(
+        string="Decline Survey Link",
+        compute="_compute_decline_survey_url",
+        help="The candidate's own link to the offer decline survey.",
+    )
     worth_job_match = fields.Integer(
         string="Job Match",
         help="0-5: skills and experience against the position (0: not assessed).",
@@ -279,7 +288,7 @@ class HrApplicant(models.Model):
             return "hired"
         return "ongoing"
 
-    @api.depends("stage_id", "refuse_reason_id", "date_closed", "active")
+    @api.depends("stage_id", "refuse_reason_id", "date_closed", "active", "declined_by")
     def _compute_followup_stage_id(self):
         matches = self.env["hr.recruitment.followup.stage"]._find_for_applicants(self)
         for applicant in self:
@@ -345,19 +354,10 @@ class HrApplicant(models.Model):
                 else applicant.followup_planned_date
             )
 
-    @api.depends("refuse_reason_id.refused_by", "followup_stage_id")
+    @api.depends("refuse_reason_id.refused_by")
     def _compute_declined_by(self):
-        declined_stage = self.env.ref(
-            "hr_recruitment_followup.followup_stage_offer_declined",
-            raise_if_not_found=False,
-        )
         for applicant in self:
-            if declined_stage and applicant.followup_stage_id == declined_stage:
-                applicant.declined_by = "candidate"
-            elif applicant.refuse_reason_id:
-                applicant.declined_by = applicant.refuse_reason_id.refused_by
-            else:
-                applicant.declined_by = False
+            applicant.declined_by = applicant.refuse_reason_id.refused_by or False
 
     @api.depends(*WORTH_FIELDS)
     def _compute_worth_level(self):
@@ -1158,6 +1158,120 @@ class HrApplicant(models.Model):
                 ),
                 user_id=manager.id,
             )
+
+    # ------------------------------------------------------------------
+    # Offer declined
+    # ------------------------------------------------------------------
+
+    def _compute_decline_survey_url(self):
+        base_url = self.get_base_url() if self else ""
+        for applicant in self:
+            answer = applicant.sudo().response_ids.filtered(
+                lambda a: a.survey_id.followup_decline_survey and a.state != "done"
+            )[-1:]
+            applicant.decline_survey_url = (
+                base_url + answer.get_start_url() if answer else False
+            )
+
+    def _followup_offer_sent(self):
+        """Whether the applicant reached the offer (the stages before the first day)."""
+        self.ensure_one()
+        pre_onboarding = self.env.ref(
+            "hr_recruitment_followup.followup_stage_pre_onboarding"
+        )
+        return self.stage_id in pre_onboarding.sudo().recruitment_stage_ids
+
+    def action_decline_offer(self):
+        """Record that the candidate declined: reasons, comment, survey."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Offer Declined"),
+            "res_model": "hr.applicant.decline",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_applicant_ids": self.ids},
+        }
+
+    def _followup_mark_declined(
+        self, reasons=None, comment=None, may_contact=True, send_survey=True
+    ):
+        """Record the candidate's decline on applications already refused.
+
+        Tags "Hire abandoned" where an offer was sent, marks the candidate Do Not
+        Contact when they said so, and invites them to the decline survey
+        (respecting opt-outs and contact hours).
+        """
+        now = fields.Datetime.now()
+        abandoned = self.env.ref("hr_recruitment_followup.tag_hire_abandoned")
+        for applicant in self:
+            vals = {"decline_date": now}
+            if reasons:
+                vals["decline_reason_ids"] = [(6, 0, reasons.ids)]
+            if comment:
+                vals["decline_comment"] = comment
+            if applicant._followup_offer_sent():
+                vals["categ_ids"] = [(4, abandoned.id)]
+            if may_contact is False:
+                vals.update(
+                    {
+                        "do_not_contact": True,
+                        "do_not_contact_reason": self.env._(
+                            "Declined the offer and asked not to be contacted again."
+                        ),
+                    }
+                )
+            applicant.write(vals)
+        if send_survey:
+            self._followup_send_decline_survey()
+
+    def _followup_send_decline_survey(self):
+        """Queue the decline survey invitation, each with its own answer token."""
+        survey = self.env.ref("hr_recruitment_followup.survey_offer_decline").sudo()
+        template = self.env.ref(
+            "hr_recruitment_followup.mail_template_followup_decline_survey"
+        ).sudo()
+        now = fields.Datetime.now()
+        phone_blacklist = self._followup_phone_blacklist()
+        logs = []
+        for applicant in self.sudo().with_context(active_test=False):
+            if not applicant.email_from or applicant._followup_blocked(phone_blacklist):
+                continue
+            survey._create_answer(
+                partner=applicant.partner_id,
+                email=applicant.email_from,
+                check_attempts=False,
+                applicant_id=applicant.id,
+                invite_token=uuid.uuid4().hex,
+                deadline=now + timedelta(days=DECLINE_SURVEY_DAYS),
+            )
+            applicant.invalidate_recordset(["response_ids", "decline_survey_url"])
+            company = applicant._followup_company()
+            send_at = next_allowed(
+                now,
+                applicant._followup_candidate_tz(),
+                company.followup_hour_from,
+                company.followup_hour_to,
+            )
+            mail_id = template.send_mail(
+                applicant.id,
+                email_values={
+                    "auto_delete": False,
+                    "scheduled_date": send_at if send_at > now else False,
+                },
+            )
+            logs.append(
+                {
+                    "applicant_id": applicant.id,
+                    "channel": "email",
+                    "direction": "outbound",
+                    "contact_date": send_at,
+                    "automated": True,
+                    "user_id": False,
+                    "summary": self.env._("Offer decline survey sent."),
+                    "mail_id": mail_id,
+                }
+            )
+        self.env["hr.applicant.contact.log"].sudo().create(logs)
 
     # ------------------------------------------------------------------
     # Input checks

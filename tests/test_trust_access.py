@@ -78,6 +78,12 @@ MATRIX = (
     ("hr.applicant.decline.reason", "reason", "write", {"manager"}),
     ("hr.applicant.decline.reason", "reason", "unlink", {"manager"}),
     ("hr.applicant.decline.reason", "new_reason", "create", {"manager"}),
+    # Rate limit of the public decline survey: written by the page (sudo), read
+    # and cleaned by administrators only.
+    ("hr.recruitment.followup.rate.limit", "rate_hit", "read", set()),
+    ("hr.recruitment.followup.rate.limit", "rate_hit", "write", set()),
+    ("hr.recruitment.followup.rate.limit", "rate_hit", "unlink", set()),
+    ("hr.recruitment.followup.rate.limit", "new_rate_hit", "create", set()),
     # The follow-up fields of applicants and candidates follow core's access to
     # them (an interviewer edits the applicants they interview); the planner's
     # own fields are written by the planner only.
@@ -103,6 +109,7 @@ READ_FIELDS = {
     "hr.recruitment.followup.stage": ["name", "recruitment_stage_ids"],
     "hr.recruitment.followup.rule": ["name", "delay", "mail_template_id"],
     "hr.applicant.decline.reason": ["name", "code"],
+    "hr.recruitment.followup.rate.limit": ["key", "address"],
     "hr.applicant": [
         "followup_stage_id",
         "next_followup_date",
@@ -122,6 +129,7 @@ ACTIONS = (
     ("hr_applicant_contact_log_action", RECRUITMENT),
     ("hr_recruitment_followup_stage_action", RECRUITMENT),
     ("hr_recruitment_followup_rule_action", RECRUITMENT),
+    ("hr_applicant_decline_reason_action", RECRUITMENT),
 )
 # Server actions. The automation rules' re-planning: allowed to whoever may write
 # the records it runs on (core's rule for server actions without groups). The
@@ -137,6 +145,7 @@ MENUS = (
     ("menu_hr_applicant_contact_log", RECRUITMENT),
     ("menu_hr_recruitment_followup_stage", {"manager"}),
     ("menu_hr_recruitment_followup_rule", {"manager"}),
+    ("menu_hr_applicant_decline_reason", {"manager"}),
 )
 REPORTS = ()  # (xml id, users allowed): none yet
 
@@ -269,6 +278,10 @@ class TestTrustAccess(FollowupCommon):
             },
             "reason": cls.env.ref("hr_recruitment_followup.decline_reason_salary"),
             "new_reason": {"name": "Visa", "code": "visa"},
+            "rate_hit": cls.env["hr.recruitment.followup.rate.limit"].create(
+                {"key": "decline_survey", "address": "203.0.113.7"}
+            ),
+            "new_rate_hit": {"key": "decline_survey", "address": "203.0.113.8"},
             "applicant": cls.applicant,
             "applicant_followup": (
                 cls.applicant,
@@ -383,12 +396,16 @@ class TestTrustAccess(FollowupCommon):
         for xmlid, target, allowed in SERVER_ACTIONS:
             action = self.env.ref(f"{MODULE}.{xmlid}")
             record = self.targets[target] if target else None
+            context = (
+                (("active_model", record._name), ("active_ids", record.ids))
+                if record
+                else ()
+            )
 
-            def run(env, action=action, record=record):
-                context = {}
-                if record:
-                    context = {"active_model": record._name, "active_ids": record.ids}
-                env["ir.actions.server"].browse(action.id).with_context(**context).run()
+            def run(env, action=action, context=context):
+                env["ir.actions.server"].browse(action.id).with_context(
+                    **dict(context)
+                ).run()
 
             self._check(f"run {xmlid}", allowed, run)
 

@@ -15,3 +15,4 @@ from . import test_onboarding
 from . import test_transparency
 from . import test_wecom
 from . import test_import
+from . import test_tour

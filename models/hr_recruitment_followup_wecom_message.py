@@ -235,9 +235,14 @@ class HrRecruitmentFollowupWecomMessage(models.Model):
                 "next_attempt": fields.Datetime.now(),
             }
         )
+        self._trigger_sending()
+        return True
+
+    @api.model
+    def _trigger_sending(self):
+        """Have the sending job run now rather than at its next interval."""
         cron = self.env.ref(
             "hr_recruitment_followup.ir_cron_wecom_send", raise_if_not_found=False
         )
         if cron:
             cron._trigger()
-        return True

@@ -221,11 +221,7 @@ class HrRecruitmentFollowupWecomRobot(models.Model):
                 }
             )
         )
-        cron = self.env.ref(
-            "hr_recruitment_followup.ir_cron_wecom_send", raise_if_not_found=False
-        )
-        if cron:
-            cron._trigger()
+        message._trigger_sending()
         return message
 
     @api.model

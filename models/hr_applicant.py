@@ -1126,6 +1126,15 @@ class HrApplicant(models.Model):
         """
         self.env.cr.execute(
             """
+            SELECT 1 FROM hr_applicant
+             WHERE furthest_stage_id IS NULL AND stage_id IS NOT NULL
+             LIMIT 1
+            """
+        )
+        if not self.env.cr.rowcount:
+            return
+        self.env.cr.execute(
+            """
             WITH visited AS (
                 SELECT a.id AS applicant_id, a.stage_id AS stage_id
                   FROM hr_applicant a

@@ -95,7 +95,7 @@ class HrRecruitmentFollowupFunnelReport(models.Model):
                                a.candidate_id,
                                s.id AS stage_id,
                                s.sequence AS stage_sequence,
-                               a.furthest_stage_id,
+                               f.id AS furthest_stage_id,
                                a.job_id,
                                a.department_id,
                                a.source_id,
@@ -108,7 +108,9 @@ class HrRecruitmentFollowupFunnelReport(models.Model):
                                a.declined_by,
                                CASE WHEN s.id = f.id THEN a.declined_by END AS left_by
                           FROM hr_applicant a
-                          JOIN hr_recruitment_stage f ON f.id = a.furthest_stage_id
+                          -- The current stage when the furthest one was deleted.
+                          JOIN hr_recruitment_stage f
+                            ON f.id = COALESCE(a.furthest_stage_id, a.stage_id)
                           JOIN hr_recruitment_stage s
                             ON (s.sequence, s.id) <= (f.sequence, f.id)
                          WHERE s.id = f.id

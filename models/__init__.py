@@ -9,4 +9,9 @@ from . import hr_applicant_refuse_reason
 from . import hr_candidate
 from . import hr_applicant
 from . import hr_job
+from . import survey_survey
+from . import survey_question_answer
+from . import survey_user_input
+from . import hr_recruitment_followup_rate_limit
+from . import mail_mail
 from . import digest_digest

@@ -1,12 +1,15 @@
 import logging
+import re
+import uuid
 from collections import defaultdict
 from datetime import timedelta
 
+import psycopg2.errors
 from markupsafe import Markup
 
 from odoo import api, fields, models, modules
-from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, html2plaintext
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL, email_normalize, html2plaintext
 
 from .followup_policy import (
     cap_release,
@@ -18,7 +21,9 @@ from .followup_policy import (
     to_local,
     to_utc,
 )
+from .hr_applicant_contact_log import TEXT_LIMIT, check_text_length
 from .hr_recruitment_followup_rule import ACTIVITY_CHANNELS
+from .hr_recruitment_followup_stage import DECLINED_BY
 
 _logger = logging.getLogger(__name__)
 
@@ -33,6 +38,26 @@ WORTH_FIELDS = ("worth_job_match", "worth_stability", "worth_intent")
 # Caps look this far back; a rolling week plus a day of margin for time zones.
 CAP_LOOKBACK = timedelta(days=8)
 DISPATCH_BATCH_SIZE = 200
+# How long a decline survey invitation stays valid.
+DECLINE_SURVEY_DAYS = 30
+# The planner's decision, written by the planner only (as superuser).
+PLANNER_FIELDS = frozenset(
+    (
+        "followup_rule_id",
+        "followup_rule_due",
+        "followup_rule_anchor",
+        "followup_rule_occurrence",
+        "followup_needs_plan",
+        "next_followup_date",
+    )
+)
+# A first day further than this from today is a typing error (the year).
+START_DATE_MAX_DAYS = 3653
+
+
+def phone_key(number):
+    """A phone number reduced to its digits (and leading +) for comparisons."""
+    return re.sub(r"[^\d+]", "", number or "")
 
 
 class HrApplicant(models.Model):
@@ -121,7 +146,7 @@ class HrApplicant(models.Model):
         related="candidate_id.do_not_contact_reason", readonly=False
     )
     declined_by = fields.Selection(
-        [("company", "We rejected"), ("candidate", "They declined")],
+        DECLINED_BY,
         string="Ended By",
         compute="_compute_declined_by",
         store=True,
@@ -141,6 +166,11 @@ class HrApplicant(models.Model):
         help="The candidate's own words on why they declined."
     )
     decline_date = fields.Datetime(string="Declined On", readonly=True, copy=False)
+    decline_survey_url = fields.Char(
+        string="Decline Survey Link",
+        compute="_compute_decline_survey_url",
+        help="The candidate's own link to the offer decline survey.",
+    )
     worth_job_match = fields.Integer(
         string="Job Match",
         help="0-5: skills and experience against the position (0: not assessed).",
@@ -230,6 +260,13 @@ class HrApplicant(models.Model):
 
     def write(self, vals):
         self._check_worth_values(vals)
+        if not self.env.su and PLANNER_FIELDS & vals.keys():
+            raise AccessError(
+                self.env._(
+                    "The next automated follow-up is decided by the follow-up "
+                    "rules: it cannot be set by hand."
+                )
+            )
         # Related fields are written back one by one: the flag would be checked
         # before its reason arrives. Write them to the candidate in one go.
         candidate_vals = {
@@ -269,7 +306,7 @@ class HrApplicant(models.Model):
             return "hired"
         return "ongoing"
 
-    @api.depends("stage_id", "refuse_reason_id", "date_closed", "active")
+    @api.depends("stage_id", "refuse_reason_id", "date_closed", "active", "declined_by")
     def _compute_followup_stage_id(self):
         matches = self.env["hr.recruitment.followup.stage"]._find_for_applicants(self)
         for applicant in self:
@@ -335,19 +372,10 @@ class HrApplicant(models.Model):
                 else applicant.followup_planned_date
             )
 
-    @api.depends("refuse_reason_id.refused_by", "followup_stage_id")
+    @api.depends("refuse_reason_id.refused_by")
     def _compute_declined_by(self):
-        declined_stage = self.env.ref(
-            "hr_recruitment_followup.followup_stage_offer_declined",
-            raise_if_not_found=False,
-        )
         for applicant in self:
-            if declined_stage and applicant.followup_stage_id == declined_stage:
-                applicant.declined_by = "candidate"
-            elif applicant.refuse_reason_id:
-                applicant.declined_by = applicant.refuse_reason_id.refused_by
-            else:
-                applicant.declined_by = False
+            applicant.declined_by = applicant.refuse_reason_id.refused_by or False
 
     @api.depends(*WORTH_FIELDS)
     def _compute_worth_level(self):
@@ -488,6 +516,9 @@ class HrApplicant(models.Model):
     def action_log_contact(self):
         """Open the quick form to log a contact with this applicant."""
         self.ensure_one()
+        # A button call does not check the record: related fields would answer
+        # for an applicant the user may not see.
+        self.check_access("read")
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Log a Contact"),
@@ -510,6 +541,7 @@ class HrApplicant(models.Model):
 
     def action_open_contact_logs(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "hr_recruitment_followup.hr_applicant_contact_log_action"
         )
@@ -576,15 +608,18 @@ class HrApplicant(models.Model):
         hr.candidate keeps its sanitized phone in ``partner_phone_sanitized``, which
         phone_validation's own blacklist check does not look at.
         """
-        numbers = [n for n in self.candidate_id.mapped("partner_phone_sanitized") if n]
+        numbers = {n for n in self.candidate_id.mapped("partner_phone_sanitized") if n}
         if not numbers:
             return set()
-        return set(
+        # Without the phonenumbers library Odoo keeps numbers as typed: match the
+        # digits too, so "+86 138 0013 8000" finds a blacklisted "+8613800138000".
+        found = (
             self.env["phone.blacklist"]
             .sudo()
-            .search([("number", "in", numbers)])
+            .search([("number", "in", list(numbers | {phone_key(n) for n in numbers}))])
             .mapped("number")
         )
+        return {phone_key(n) for n in found}
 
     def _followup_blocked_reason(self, phone_blacklist=None):
         """Why the candidate must not receive follow-ups, or False."""
@@ -600,7 +635,7 @@ class HrApplicant(models.Model):
             return self.env._("email blacklisted")
         if (
             candidate.phone_sanitized_blacklisted
-            or candidate.partner_phone_sanitized in phone_blacklist
+            or phone_key(candidate.partner_phone_sanitized) in phone_blacklist
         ):
             return self.env._("phone blacklisted")
         return False
@@ -803,14 +838,23 @@ class HrApplicant(models.Model):
                     continue
                 if not rule._applies_to_worth(applicant.worth_level):
                     continue
-                occurrence = applicant._followup_occurrence(rule, now, rule_counts)
+                try:
+                    occurrence = applicant._followup_occurrence(rule, now, rule_counts)
+                except OverflowError:
+                    # A date at the far end of the calendar (an interview typed
+                    # in year 9999): nothing to plan from it, and no reason to
+                    # stop the others.
+                    occurrence = None
                 if occurrence and (best is None or occurrence[0] < best[1]):
                     best = (rule, *occurrence)
             if best:
                 rule, due, anchor, sent = best
-                due, send_at = applicant._followup_constrain(
-                    due, now, contacts.get(applicant.candidate_id.id, [])
-                )
+                try:
+                    due, send_at = applicant._followup_constrain(
+                        due, now, contacts.get(applicant.candidate_id.id, [])
+                    )
+                except OverflowError:
+                    continue
                 decisions[applicant] = (rule, due, anchor, sent, send_at)
         return decisions
 
@@ -902,8 +946,18 @@ class HrApplicant(models.Model):
             order="next_followup_date, id",
             limit=limit,
         )
-        self.env.cr.execute(SQL("%s FOR UPDATE SKIP LOCKED", query.select()))
-        return [row[0] for row in self.env.cr.fetchall()]
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    SQL("%s FOR UPDATE SKIP LOCKED", query.select()),
+                    log_exceptions=False,
+                )
+                return [row[0] for row in self.env.cr.fetchall()]
+        except psycopg2.errors.SerializationFailure:
+            # Another transaction handled (and committed) a due applicant after
+            # this one's snapshot: what it did is done; the next run takes the rest.
+            _logger.info("Follow-ups: applicants handled concurrently, stopping here")
+            return []
 
     @api.model
     def _followup_count_due(self, now, exclude=()):
@@ -920,8 +974,14 @@ class HrApplicant(models.Model):
         taken again by the next run. A unique key per (applicant, rule, anchor,
         occurrence) on the log makes a message impossible to write twice.
         """
+        if not self.env.su and not self.env.user.has_group("base.group_system"):
+            # It works as superuser on every company: the scheduled job's, or an
+            # administrator's "Run Manually".
+            raise AccessError(
+                self.env._("Only the scheduled job sends or prepares follow-ups.")
+            )
         now = fields.Datetime.now()
-        auto_commit = not modules.module.current_test
+        auto_commit = self._followup_auto_commit()
         Applicant = self.with_context(active_test=False, tracking_disable=True).sudo()
         done, seen = 0, set()
         while True:
@@ -938,6 +998,12 @@ class HrApplicant(models.Model):
             if auto_commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
         return done
+
+    @api.model
+    def _followup_auto_commit(self):
+        """Whether the scheduled job commits each batch: always, except in tests,
+        whose transaction must stay whole."""
+        return not modules.module.current_test
 
     def _followup_dispatch(self, now):
         """Execute the follow-ups of these applicants that are due at ``now``."""
@@ -958,7 +1024,15 @@ class HrApplicant(models.Model):
             for rule, applicants in by_rule.items():
                 applicants = self.browse([a.id for a in applicants])
                 if rule.channel == "email":
-                    log_vals += applicants._followup_send_emails(rule, due, now)
+                    reachable = applicants.filtered(
+                        lambda a: email_normalize(a.email_from)
+                    )
+                    log_vals += reachable._followup_send_emails(rule, due, now)
+                    # No valid address: the recruiter gets the message to pass on
+                    # another way. A follow-up is never dropped silently.
+                    log_vals += (applicants - reachable)._followup_prepare_activities(
+                        rule, due, now, no_email=True
+                    )
                 else:
                     log_vals += applicants._followup_prepare_activities(rule, due, now)
                 if rule.escalate_hesitant:
@@ -968,12 +1042,12 @@ class HrApplicant(models.Model):
             self.env["hr.applicant.contact.log"].sudo().create(log_vals)
         self._plan_next_followup()
 
-    def _followup_log_values(self, rule, decision, summary, mail=None):
+    def _followup_log_values(self, rule, decision, summary, mail=None, channel=None):
         self.ensure_one()
         _rule, _due, anchor, occurrence, send_at = decision
         return {
             "applicant_id": self.id,
-            "channel": rule.channel,
+            "channel": channel or rule.channel,
             "direction": "outbound",
             "contact_date": send_at,
             "automated": True,
@@ -1018,11 +1092,26 @@ class HrApplicant(models.Model):
             )
         return values
 
-    def _followup_prepare_activities(self, rule, decisions, now):
-        """Schedule an activity for the recruiter with the prepared message."""
+    def _followup_prepare_activities(self, rule, decisions, now, no_email=False):
+        """Schedule an activity for the recruiter with the prepared message.
+
+        :param no_email: the rule sends emails but these candidates have no valid
+            address: the recruiter passes the message on another way.
+        """
+        if not self:
+            return []
         bodies = {}
         if rule.mail_template_id:
             bodies = rule.mail_template_id._render_field("body_html", self.ids)
+        activity_type = rule.activity_type_id or self.env.ref(
+            "hr_recruitment_followup.mail_activity_type_followup"
+        )
+        summary = rule.name
+        if no_email:
+            summary = self.env._(
+                "%(rule)s: no valid email address, contact the candidate another way",
+                rule=rule.name,
+            )
         activity_vals, values = [], []
         model_id = self.env["ir.model"]._get_id("hr.applicant")
         for applicant in self:
@@ -1035,8 +1124,8 @@ class HrApplicant(models.Model):
                 {
                     "res_model_id": model_id,
                     "res_id": applicant.id,
-                    "activity_type_id": rule.activity_type_id.id,
-                    "summary": rule.name,
+                    "activity_type_id": activity_type.id,
+                    "summary": summary,
                     "note": note,
                     "date_deadline": deadline,
                     "user_id": (
@@ -1045,11 +1134,20 @@ class HrApplicant(models.Model):
                     "automated": True,
                 }
             )
+            text = html2plaintext(note)
+            channel = None
+            if no_email:
+                # Prepared, not sent: an activity channel, so that caps do not
+                # count it as a contact.
+                text = f"{summary}\n{text}"
+                channel = (
+                    applicant.preferred_channel
+                    if applicant.preferred_channel in ACTIVITY_CHANNELS
+                    else "phone"
+                )
             values.append(
                 applicant._followup_log_values(
-                    rule,
-                    decisions[applicant],
-                    html2plaintext(note)[:2000],
+                    rule, decisions[applicant], text[:2000], channel=channel
                 )
             )
         self.env["mail.activity"].sudo().create(activity_vals)
@@ -1078,6 +1176,143 @@ class HrApplicant(models.Model):
                 ),
                 user_id=manager.id,
             )
+
+    # ------------------------------------------------------------------
+    # Offer declined
+    # ------------------------------------------------------------------
+
+    def _compute_decline_survey_url(self):
+        base_url = self.get_base_url() if self else ""
+        for applicant in self:
+            answer = applicant.sudo().response_ids.filtered(
+                lambda a: a.survey_id.followup_decline_survey and a.state != "done"
+            )[-1:]
+            applicant.decline_survey_url = (
+                base_url + answer.get_start_url() if answer else False
+            )
+
+    def _followup_offer_sent(self):
+        """Whether the applicant reached the offer (the stages before the first day)."""
+        self.ensure_one()
+        pre_onboarding = self.env.ref(
+            "hr_recruitment_followup.followup_stage_pre_onboarding"
+        )
+        return self.stage_id in pre_onboarding.sudo().recruitment_stage_ids
+
+    def action_decline_offer(self):
+        """Record that the candidate declined: reasons, comment, survey."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Offer Declined"),
+            "res_model": "hr.applicant.decline",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_applicant_ids": self.ids},
+        }
+
+    def _followup_mark_declined(
+        self, reasons=None, comment=None, may_contact=True, send_survey=True
+    ):
+        """Record the candidate's decline on applications already refused.
+
+        Tags "Hire abandoned" where an offer was sent, marks the candidate Do Not
+        Contact when they said so, and invites them to the decline survey
+        (respecting opt-outs and contact hours).
+        """
+        now = fields.Datetime.now()
+        abandoned = self.env.ref("hr_recruitment_followup.tag_hire_abandoned")
+        for applicant in self:
+            vals = {"decline_date": now}
+            if reasons:
+                vals["decline_reason_ids"] = [(6, 0, reasons.ids)]
+            if comment:
+                vals["decline_comment"] = comment
+            if applicant._followup_offer_sent():
+                vals["categ_ids"] = [(4, abandoned.id)]
+            if may_contact is False:
+                vals.update(
+                    {
+                        "do_not_contact": True,
+                        "do_not_contact_reason": self.env._(
+                            "Declined the offer and asked not to be contacted again."
+                        ),
+                    }
+                )
+            applicant.write(vals)
+        if send_survey:
+            self._followup_send_decline_survey()
+
+    def _followup_send_decline_survey(self):
+        """Queue the decline survey invitation, each with its own answer token."""
+        survey = self.env.ref("hr_recruitment_followup.survey_offer_decline").sudo()
+        template = self.env.ref(
+            "hr_recruitment_followup.mail_template_followup_decline_survey"
+        ).sudo()
+        now = fields.Datetime.now()
+        phone_blacklist = self._followup_phone_blacklist()
+        logs = []
+        for applicant in self.sudo().with_context(active_test=False):
+            if not applicant.email_from or applicant._followup_blocked(phone_blacklist):
+                continue
+            survey._create_answer(
+                partner=applicant.partner_id,
+                email=applicant.email_from,
+                check_attempts=False,
+                applicant_id=applicant.id,
+                invite_token=uuid.uuid4().hex,
+                deadline=now + timedelta(days=DECLINE_SURVEY_DAYS),
+            )
+            applicant.invalidate_recordset(["response_ids", "decline_survey_url"])
+            company = applicant._followup_company()
+            send_at = next_allowed(
+                now,
+                applicant._followup_candidate_tz(),
+                company.followup_hour_from,
+                company.followup_hour_to,
+            )
+            mail_id = template.send_mail(
+                applicant.id,
+                email_values={
+                    "auto_delete": False,
+                    "scheduled_date": send_at if send_at > now else False,
+                },
+            )
+            logs.append(
+                {
+                    "applicant_id": applicant.id,
+                    "channel": "email",
+                    "direction": "outbound",
+                    "contact_date": send_at,
+                    "automated": True,
+                    "user_id": False,
+                    "summary": self.env._("Offer decline survey sent."),
+                    "mail_id": mail_id,
+                }
+            )
+        self.env["hr.applicant.contact.log"].sudo().create(logs)
+
+    # ------------------------------------------------------------------
+    # Input checks
+    # ------------------------------------------------------------------
+
+    @api.constrains("decline_comment")
+    def _check_decline_comment_length(self):
+        check_text_length(self, {"decline_comment": TEXT_LIMIT})
+
+    @api.constrains("start_date")
+    def _check_start_date(self):
+        today = fields.Date.context_today(self)
+        for applicant in self:
+            day = applicant.start_date
+            if day and abs((day - today).days) > START_DATE_MAX_DAYS:
+                raise ValidationError(
+                    self.env._(
+                        "The first day of %(name)s (%(date)s) is more than 10 years "
+                        "away from today: check the year.",
+                        name=applicant.partner_name,
+                        date=day,
+                    )
+                )
 
     # ------------------------------------------------------------------
     # Reports: the furthest stage reached

@@ -3,7 +3,7 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 CONTACT_CHANNELS = [
     ("email", "Email"),
@@ -23,6 +23,34 @@ CONTACT_OUTCOMES = [
 # A logged contact happened: a date later than now is a typing error, with a small
 # tolerance for clocks that disagree.
 FUTURE_TOLERANCE = timedelta(minutes=5)
+# Written by the scheduled job only (see _check_automation_fields).
+AUTOMATION_FIELDS = frozenset(
+    ("automated", "rule_id", "followup_anchor", "followup_occurrence", "mail_id")
+)
+# What a person types in one field, in characters: a few pages for a note, a line
+# for a one-liner. Longer documents belong in attachments.
+TEXT_LIMIT = 10000
+LINE_LIMIT = 500
+
+
+def check_text_length(records, limits):
+    """Refuse, with a clear message, a typed text longer than its limit.
+
+    :param limits: {field name: maximum number of characters}
+    """
+    for record in records:
+        for fname, limit in limits.items():
+            length = len(record[fname] or "")
+            if length > limit:
+                raise ValidationError(
+                    record.env._(
+                        "%(field)s is too long: %(length)s characters, at most "
+                        "%(limit)s. Attach long documents to the applicant instead.",
+                        field=record._fields[fname]._description_string(record.env),
+                        length=length,
+                        limit=limit,
+                    )
+                )
 
 
 class HrApplicantContactLog(models.Model):
@@ -100,8 +128,14 @@ class HrApplicantContactLog(models.Model):
     # the rule, the key of a message: the scheduled job never writes it twice.
     followup_anchor = fields.Char(string="Anchor", readonly=True)
     followup_occurrence = fields.Integer(string="Repetition", readonly=True)
+    # The mail queue looks up the logs of the mails it is about to send
+    # (mail_id IN ...) to cancel those of candidates who opted out meanwhile.
     mail_id = fields.Many2one(
-        "mail.mail", string="Email", readonly=True, ondelete="set null"
+        "mail.mail",
+        string="Email",
+        readonly=True,
+        ondelete="set null",
+        index="btree_not_null",
     )
 
     _sql_constraints = [  # noqa: RUF012
@@ -181,6 +215,17 @@ class HrApplicantContactLog(models.Model):
                     )
                 )
 
+    @api.constrains("summary", "candidate_response", "next_step")
+    def _check_text_length(self):
+        check_text_length(
+            self,
+            {
+                "summary": TEXT_LIMIT,
+                "candidate_response": TEXT_LIMIT,
+                "next_step": LINE_LIMIT,
+            },
+        )
+
     @api.constrains("next_contact_date", "applicant_id")
     def _check_do_not_contact(self):
         for log in self:
@@ -194,8 +239,37 @@ class HrApplicantContactLog(models.Model):
                     )
                 )
 
+    def _check_automation_fields(self, vals_list, written=False):
+        """Only the scheduled job (as superuser) records automated follow-ups.
+
+        A person setting these could mark a follow-up as sent that never was:
+        the candidate would never receive it.
+        """
+        if self.env.su:
+            return
+        for vals in vals_list:
+            names = (
+                AUTOMATION_FIELDS & vals.keys()
+                if written
+                else {name for name in AUTOMATION_FIELDS if vals.get(name)}
+            )
+            if names:
+                raise AccessError(
+                    self.env._(
+                        "Only the scheduled job records automated follow-ups: "
+                        "%(fields)s cannot be set by hand.",
+                        fields=", ".join(
+                            sorted(
+                                self._fields[name]._description_string(self.env)
+                                for name in names
+                            )
+                        ),
+                    )
+                )
+
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_automation_fields(vals_list)
         if not self.env.context.get("default_applicant_id") and any(
             not vals.get("applicant_id") for vals in vals_list
         ):
@@ -211,7 +285,13 @@ class HrApplicantContactLog(models.Model):
         return logs
 
     def write(self, vals):
+        self._check_automation_fields([vals], written=True)
         res = super().write(vals)
+        if not self.env.su:
+            # Record rules are checked before a write, not after: without this an
+            # interviewer could move their entry to an applicant they do not
+            # interview, or sign it with someone else's name.
+            self.check_access("write")
         if {"next_contact_date", "contact_date", "next_step", "user_id"} & set(vals):
             self.filtered(lambda log: not log.automated)._sync_followup_activity()
         if {"contact_date", "direction", "applicant_id"} & set(vals):

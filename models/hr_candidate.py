@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from .hr_applicant_contact_log import CONTACT_CHANNELS
+from .hr_applicant_contact_log import CONTACT_CHANNELS, LINE_LIMIT, check_text_length
 
 
 class HrCandidate(models.Model):
@@ -47,6 +47,10 @@ class HrCandidate(models.Model):
                         name=candidate.partner_name,
                     )
                 )
+
+    @api.constrains("do_not_contact_reason")
+    def _check_do_not_contact_reason_length(self):
+        check_text_length(self, {"do_not_contact_reason": LINE_LIMIT})
 
     def write(self, vals):
         res = super().write(vals)

@@ -21,6 +21,8 @@ TRIGGERS = [
     ("offer_declined", "After the offer was declined"),
 ]
 WORTH_RANK = {"low": 0, "medium": 1, "high": 2}
+MAX_YEARS = 10
+MAX_REPEATS = 100
 
 
 class HrRecruitmentFollowupRule(models.Model):
@@ -183,6 +185,29 @@ class HrRecruitmentFollowupRule(models.Model):
                     self.env._(
                         "Rule %(rule)s: the template must be made for applicants.",
                         rule=rule.name,
+                    )
+                )
+
+    @api.constrains(
+        "delay", "repeat_interval", "max_repeats", "expiry_days", "delay_unit"
+    )
+    def _check_bounds(self):
+        # Beyond these, date arithmetic leaves the calendar and the planner of
+        # every applicant would fail: refuse the typing error instead.
+        for rule in self:
+            longest = MAX_YEARS * 366 * (24 if rule.delay_unit == "hours" else 1)
+            if (
+                max(rule.delay, rule.repeat_interval) > longest
+                or rule.expiry_days > MAX_YEARS * 366
+                or rule.max_repeats > MAX_REPEATS
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Rule %(rule)s: delays, intervals and expiry are limited to "
+                        "%(years)s years, and repetitions to %(repeats)s.",
+                        rule=rule.name,
+                        years=MAX_YEARS,
+                        repeats=MAX_REPEATS,
                     )
                 )
 

@@ -10,6 +10,8 @@ APPLICATION_STATUSES = [
 # name their status explicitly must not catch them just because of the pipeline
 # stage they were in when they left.
 CLOSED_STATUSES = ("refused", "archived")
+# Who ended an application: the same words everywhere, reports included.
+DECLINED_BY = [("company", "We rejected"), ("candidate", "They declined")]
 
 
 class HrRecruitmentFollowupStage(models.Model):
@@ -44,6 +46,11 @@ class HrRecruitmentFollowupStage(models.Model):
         "Refused and archived applications only enter stages that name "
         "their status.",
     )
+    declined_by = fields.Selection(
+        DECLINED_BY,
+        string="Ended By",
+        help="Only applications ended this way enter this follow-up stage.",
+    )
     applicant_count = fields.Integer(compute="_compute_applicant_count")
 
     def _compute_applicant_count(self):
@@ -72,18 +79,40 @@ class HrRecruitmentFollowupStage(models.Model):
                 return False
         elif status in CLOSED_STATUSES:
             return False
+        if self.declined_by and applicant.declined_by != self.declined_by:
+            return False
         return (
             not self.recruitment_stage_ids
             or applicant.stage_id in self.recruitment_stage_ids
         )
 
+    def _specificity(self):
+        """How many conditions the mapping sets: the most specific match wins."""
+        self.ensure_one()
+        return sum(
+            bool(value)
+            for value in (
+                self.recruitment_stage_ids,
+                self.application_status,
+                self.declined_by,
+            )
+        )
+
     @api.model
     def _find_for_applicants(self, applicants):
-        """Map each applicant to the first matching follow-up stage, by sequence.
+        """Map each applicant to its follow-up stage.
+
+        Among the stages whose mapping matches, the most specific one wins (an
+        offer declined by the candidate is more than "refused"), then the first
+        by sequence.
 
         :return: dict {applicant: stage record (possibly empty)}
         """
-        stages = self.sudo().search([])
+        stages = (
+            self.sudo()
+            .search([])
+            .sorted(lambda stage: (-stage._specificity(), stage.sequence, stage.id))
+        )
         empty = self.browse()
         result = {}
         for applicant in applicants:

@@ -1,6 +1,8 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
+from ..models.hr_recruitment_followup_stage import DECLINED_BY
+
 
 class HrRecruitmentFollowupFunnelReport(models.Model):
     """Funnel drop-off: where applicants leave the pipeline, and who ended it.
@@ -48,11 +50,7 @@ class HrRecruitmentFollowupFunnelReport(models.Model):
         help="When the application ended: the candidate declined, or it was refused.",
     )
     refuse_reason_id = fields.Many2one("hr.applicant.refuse.reason", readonly=True)
-    declined_by = fields.Selection(
-        [("company", "We rejected"), ("candidate", "They declined")],
-        string="Ended By",
-        readonly=True,
-    )
+    declined_by = fields.Selection(DECLINED_BY, string="Ended By", readonly=True)
     reached_count = fields.Integer(
         string="Reached",
         readonly=True,

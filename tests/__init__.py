@@ -4,4 +4,9 @@ from . import test_followup_filters
 from . import test_access
 from . import test_i18n
 from . import test_cadence
+from . import test_decline
+from . import test_decline_survey
+from . import test_trust_cron
+from . import test_trust_input
+from . import test_trust_access
 from . import test_reports

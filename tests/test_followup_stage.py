@@ -48,33 +48,40 @@ class TestFollowupStage(FollowupCommon):
         applicant.stage_id = self.stage_proposal
         self.assertEqual(applicant.followup_stage_id, self.fu_pre_onboarding)
 
-    def test_first_matching_stage_by_sequence_wins(self):
-        custom = (
-            self.env["hr.recruitment.followup.stage"]
-            .with_user(self.manager)
-            .create(
-                {
-                    "name": "Screening call",
-                    "sequence": 1,
-                    "recruitment_stage_ids": [
-                        (6, 0, (self.stage_new | self.stage_first).ids)
-                    ],
-                }
-            )
+    def test_most_specific_then_first_by_sequence_wins(self):
+        Stage = self.env["hr.recruitment.followup.stage"].with_user(self.manager)
+        screening = Stage.create(
+            {
+                "name": "Screening call",
+                "sequence": 1,
+                "recruitment_stage_ids": [
+                    (6, 0, (self.stage_new | self.stage_first).ids)
+                ],
+            }
         )
         applicant = self._new_applicant("Sun Li", stage_id=self.stage_new.id)
-        self.assertEqual(applicant.followup_stage_id, custom)
-        applicant.stage_id = self.stage_first
-        self.assertEqual(applicant.followup_stage_id, custom)
-        custom.sequence = 15
-        applicant.stage_id = self.stage_second
+        self.assertEqual(applicant.followup_stage_id, screening)
+        # First interview: "after the interview" names the stage AND the status.
         applicant.stage_id = self.stage_first
         self.assertEqual(applicant.followup_stage_id, self.fu_post_interview)
+        # Two mappings as specific: the first by sequence wins.
+        early = Stage.create(
+            {
+                "name": "Early",
+                "sequence": 0,
+                "application_status": "ongoing",
+                "recruitment_stage_ids": [(6, 0, self.stage_first.ids)],
+            }
+        )
+        applicant.stage_id = self.stage_second
+        applicant.stage_id = self.stage_first
+        self.assertEqual(applicant.followup_stage_id, early)
 
     def test_stage_without_mapping_is_never_computed(self):
-        applicant = self._new_applicant("He Jun", stage_id=self.stage_second.id)
-        self.assertFalse(self.fu_offer_declined.recruitment_stage_ids)
-        self.assertNotEqual(applicant.followup_stage_id, self.fu_offer_declined)
+        manual = self.env["hr.recruitment.followup.stage"].create({"name": "By hand"})
+        applicants = self._new_applicant("He Jun", stage_id=self.stage_second.id)
+        applicants |= self._new_applicant("He Min", stage_id=self.stage_new.id)
+        self.assertFalse(applicants.filtered(lambda a: a.followup_stage_id == manual))
 
     def test_shipped_stages_in_order(self):
         stages = self.env["hr.recruitment.followup.stage"].search(

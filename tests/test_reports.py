@@ -314,11 +314,10 @@ class ReportsCommon(FollowupCommon):
     def _decline(
         cls, applicant, refused, decline_date, reasons=None, expected=0, proposed=0
     ):
-        """The candidate declined the offer: refused, in "Offer declined"."""
+        """The candidate declined: what the "Offer Declined" action writes, dated."""
         cls._refuse(applicant, cls.offer_declined, refused)
         applicant.write(
             {
-                "followup_stage_id": cls.fu_offer_declined.id,
                 "decline_date": decline_date,
                 "decline_reason_ids": [Command.set(reasons.ids if reasons else [])],
                 "salary_expected": expected,
@@ -675,17 +674,21 @@ class TestPoolReport(ReportsCommon):
                 "reactivated_rate:avg",
             ],
         )
-        self.assertEqual((size, touched, reactivated), (6, 2, 1))
-        self.assertAlmostEqual(touched_rate, 100 / 3)
-        self.assertAlmostEqual(reactivated_rate, 100 / 6)
+        self.assertEqual((size, touched, reactivated), (8, 4, 1))
+        self.assertAlmostEqual(touched_rate, 50.0)
+        self.assertAlmostEqual(reactivated_rate, 12.5)
         rows = {
             row.applicant_id: row for row in self.env[POOL].search(self._company_a())
         }
+        # Refused or declined before the offer: the talent pool (A3 declined the
+        # offer itself: "Offer declined").
         self.assertEqual(
-            set(rows), {self.a1, self.a4, self.a7, self.p1, self.p2, self.p3}
+            set(rows),
+            {self.a1, self.a2, self.a4, self.a7, self.a9, self.p1, self.p2, self.p3},
         )
         self.assertEqual(
-            {a for a, r in rows.items() if r.touched_count}, {self.p1, self.a7}
+            {a for a, r in rows.items() if r.touched_count},
+            {self.p1, self.a2, self.a7, self.a9},
         )
         self.assertEqual(rows[self.p3].reactivated_applicant_id, self.p3b)
         # P2 wrote to us 10 days ago: we did not touch them for 200 days.
@@ -703,8 +706,8 @@ class TestPoolReport(ReportsCommon):
         self.assertEqual(
             by_job,
             {
-                self.job_a: (2, 0, 0),
-                self.job_b: (1, 1, 0),
+                self.job_a: (3, 1, 0),
+                self.job_b: (2, 2, 0),
                 self.job_c: (3, 1, 1),
             },
         )
@@ -929,7 +932,7 @@ class TestSummaryPdf(ReportsCommon):
         )
         self.assertEqual(channels["none"], ["Automated", "1", "0", "0", "0", "0", "1"])
         pool = self._table(doc, "o_fu_pool")
-        self.assertEqual(pool["pool"], ["6", "2", "33.3", "1", "16.7"])
+        self.assertEqual(pool["pool"], ["8", "4", "50.0", "1", "12.5"])
 
     def test_period_and_company_narrow_the_summary(self):
         doc = self._render(
@@ -946,7 +949,7 @@ class TestSummaryPdf(ReportsCommon):
         self.assertEqual(
             sla[str(self.officer_b.id)], ["Officer Zhou", "1", "1", "100.0", "3.0", "2"]
         )
-        self.assertEqual(self._table(doc, "o_fu_pool")["pool"][0], "2")
+        self.assertEqual(self._table(doc, "o_fu_pool")["pool"][0], "4")
 
     def test_summary_in_the_users_language(self):
         self.env["res.lang"]._activate_lang("zh_CN")

@@ -1,0 +1,15 @@
+from odoo import models
+
+
+class ApplicantGetRefuseReason(models.TransientModel):
+    _inherit = "applicant.get.refuse.reason"
+
+    def action_refuse_reason_apply(self):
+        # Read before: once refused, the applicants are archived and drop out of
+        # the wizard's many2many.
+        applicants = self.applicant_ids
+        res = super().action_refuse_reason_apply()
+        if self.refuse_reason_id.refused_by == "candidate":
+            # The candidate said no: the same as the "Offer Declined" action.
+            applicants._followup_mark_declined()
+        return res

@@ -11,6 +11,7 @@ from odoo import api, fields, models, modules
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, email_normalize, html2plaintext
 
+from .followup_access import check_scheduled_job_caller
 from .followup_policy import (
     cap_release,
     hour_to_time,
@@ -58,6 +59,16 @@ START_DATE_MAX_DAYS = 3653
 def phone_key(number):
     """A phone number reduced to its digits (and leading +) for comparisons."""
     return re.sub(r"[^\d+]", "", number or "")
+
+
+ONBOARDING_STATES = [
+    ("pending_start", "Pending start"),
+    ("started", "Started"),
+    ("abandoned", "Abandoned"),
+    ("no_show", "No-show"),
+]
+# Set by a person: the computation leaves them alone.
+ENDED_ONBOARDING_STATES = ("started", "abandoned", "no_show")
 
 
 class HrApplicant(models.Model):
@@ -838,6 +849,8 @@ class HrApplicant(models.Model):
                     continue
                 if not rule._applies_to_worth(applicant.worth_level):
                     continue
+                if not applicant._followup_rule_applies(rule, now):
+                    continue
                 try:
                     occurrence = applicant._followup_occurrence(rule, now, rule_counts)
                 except OverflowError:
@@ -974,12 +987,9 @@ class HrApplicant(models.Model):
         taken again by the next run. A unique key per (applicant, rule, anchor,
         occurrence) on the log makes a message impossible to write twice.
         """
-        if not self.env.su and not self.env.user.has_group("base.group_system"):
-            # It works as superuser on every company: the scheduled job's, or an
-            # administrator's "Run Manually".
-            raise AccessError(
-                self.env._("Only the scheduled job sends or prepares follow-ups.")
-            )
+        check_scheduled_job_caller(
+            self.env, self.env._("Only the scheduled job sends or prepares follow-ups.")
+        )
         now = fields.Datetime.now()
         auto_commit = self._followup_auto_commit()
         Applicant = self.with_context(active_test=False, tracking_disable=True).sudo()
@@ -1313,6 +1323,322 @@ class HrApplicant(models.Model):
                         date=day,
                     )
                 )
+
+    # ------------------------------------------------------------------
+    # Talent pool
+    # ------------------------------------------------------------------
+
+    in_talent_pool = fields.Boolean(related="candidate_id.in_talent_pool")
+
+    def _followup_rule_applies(self, rule, now):
+        """Whether ``rule`` may reach this applicant at ``now``, beyond its stage,
+        tier and worth filters. Other features extend it.
+
+        The talent pool's own rules only reach candidates kept in the pool with
+        their consent, until its expiry.
+        """
+        self.ensure_one()
+        pool_stage = self.env.ref(
+            "hr_recruitment_followup.followup_stage_talent_pool",
+            raise_if_not_found=False,
+        )
+        if pool_stage and rule.followup_stage_id == pool_stage:
+            return self.candidate_id._talent_pool_accepts_contact(now.date())
+        pre_onboarding = self.env.ref(
+            "hr_recruitment_followup.followup_stage_pre_onboarding",
+            raise_if_not_found=False,
+        )
+        # No checkpoint before a first day that will not happen (or did).
+        return not (
+            self.onboarding_state in ENDED_ONBOARDING_STATES
+            and (
+                rule.trigger == "before_start"
+                or (pre_onboarding and rule.followup_stage_id == pre_onboarding)
+            )
+        )
+
+    def action_talent_pool_add(self):
+        return self.candidate_id.action_talent_pool_add()
+
+    # ------------------------------------------------------------------
+    # Re-activation
+    # ------------------------------------------------------------------
+
+    def _followup_declined_for_salary(self):
+        """Whether the candidate said no because of the salary."""
+        self.ensure_one()
+        salary_refusal = self.env.ref(
+            "hr_recruitment.refuse_reason_8", raise_if_not_found=False
+        )
+        return "salary" in self.decline_reason_ids.mapped("code") or bool(
+            salary_refusal and self.refuse_reason_id == salary_refusal
+        )
+
+    def _followup_send_invitation(self, source):
+        """Queue the invitation to a re-activated candidate and log the contact.
+
+        By email when the candidate has one and prefers it; otherwise the
+        recruiter gets the invitation's text in an activity, to send it by
+        phone, WeChat or WeCom.
+        """
+        self.ensure_one()
+        template = self.env.ref(
+            "hr_recruitment_followup.mail_template_followup_reactivation",
+            raise_if_not_found=False,
+        )
+        now = fields.Datetime.now()
+        mail = self.env["mail.mail"]
+        channel = self.preferred_channel or ("email" if self.email_from else "phone")
+        by_email = bool(template and self.email_from and channel == "email")
+        if by_email:
+            _due, send_at = self._followup_constrain(now, now, [])
+            mail = mail.sudo().browse(
+                template.send_mail(
+                    self.id,
+                    email_values={
+                        "auto_delete": False,
+                        "scheduled_date": send_at if send_at > now else False,
+                    },
+                )
+            )
+        # The link to the queued email is the system's (people cannot forge one).
+        self.env["hr.applicant.contact.log"].sudo().create(
+            {
+                "applicant_id": self.id,
+                "user_id": self.env.user.id,
+                "channel": channel,
+                "direction": "outbound",
+                "contact_date": now,
+                "summary": self.env._(
+                    "Re-activated from %(origin)s: invited to apply for %(job)s.",
+                    origin=source,
+                    job=self.job_id.name or "",
+                ),
+                "mail_id": mail.id,
+            }
+        )
+        if template and not by_email:
+            self.activity_schedule(
+                "hr_recruitment_followup.mail_activity_type_followup",
+                summary=self.env._(
+                    "Invite %(name)s to apply", name=self.partner_name or ""
+                ),
+                note=template._render_field("body_html", self.ids)[self.id],
+                user_id=(self.user_id or self.env.user).id,
+            )
+
+    # ------------------------------------------------------------------
+    # Offer to first day
+    # ------------------------------------------------------------------
+
+    onboarding_state = fields.Selection(
+        ONBOARDING_STATES,
+        string="Onboarding",
+        compute="_compute_onboarding_state",
+        store=True,
+        readonly=False,
+        tracking=True,
+        index="btree_not_null",
+        help="Pending start: the offer is accepted and the first day is set. Started, "
+        "abandoned (the candidate gave up before the first day) and no-show are "
+        "recorded by the recruiter.",
+    )
+    buddy_id = fields.Many2one(
+        "hr.employee",
+        tracking=True,
+        check_company=True,
+        help="The colleague who welcomes the new hire: the Pre-boarding plan gives "
+        "them their activities, and the pre-boarding guide introduces them.",
+    )
+
+    @api.depends("start_date", "date_closed", "followup_stage_id")
+    def _compute_onboarding_state(self):
+        pre_onboarding = self.env.ref(
+            "hr_recruitment_followup.followup_stage_pre_onboarding",
+            raise_if_not_found=False,
+        )
+        for applicant in self:
+            if applicant.onboarding_state in ENDED_ONBOARDING_STATES:
+                applicant.onboarding_state = applicant.onboarding_state
+            elif applicant.start_date and (
+                applicant.date_closed
+                or (pre_onboarding and applicant.followup_stage_id == pre_onboarding)
+            ):
+                applicant.onboarding_state = "pending_start"
+            else:
+                applicant.onboarding_state = False
+
+    def _onboarding_check_started(self, message):
+        today = fields.Date.context_today(self)
+        for applicant in self:
+            if not applicant.start_date or applicant.start_date > today:
+                raise UserError(
+                    message
+                    % {
+                        "name": applicant.partner_name,
+                        "date": applicant.start_date or "-",
+                    }
+                )
+
+    def action_onboarding_started(self):
+        """The new hire arrived on their first day."""
+        self._onboarding_check_started(
+            self.env._(
+                "%(name)s starts on %(date)s: confirm the arrival on or after the "
+                "first day."
+            )
+        )
+        self.onboarding_state = "started"
+        return True
+
+    def action_onboarding_abandon(self):
+        """The candidate gave up the job before the first day."""
+        self._onboarding_end("abandoned")
+        for applicant in self:
+            applicant.message_post(
+                body=self.env._(
+                    "Hire abandoned: %(name)s will not join on %(date)s.",
+                    name=applicant.partner_name,
+                    date=applicant.start_date or "-",
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        return True
+
+    def action_onboarding_no_show(self):
+        """The candidate did not come on the first day."""
+        self._onboarding_check_started(
+            self.env._(
+                "%(name)s starts on %(date)s: a no-show can only be recorded on or "
+                "after the first day."
+            )
+        )
+        self._onboarding_end("no_show")
+        self.env["hr.applicant.contact.log"].create(
+            [
+                {
+                    "applicant_id": applicant.id,
+                    "channel": applicant.preferred_channel or "phone",
+                    "direction": "outbound",
+                    "outcome": "no_response",
+                    "summary": self.env._(
+                        "No-show on the first day (%(date)s).",
+                        date=applicant.start_date,
+                    ),
+                }
+                for applicant in self
+            ]
+        )
+        return True
+
+    def _onboarding_end(self, state):
+        """Record that the first day will not happen: tag "Hire abandoned" and
+        move to the talent pool follow-up stage, where only candidates who agreed
+        to stay in the pool are contacted."""
+        tag = self.env.ref(
+            "hr_recruitment_followup.tag_hire_abandoned", raise_if_not_found=False
+        )
+        pool_stage = self.env.ref(
+            "hr_recruitment_followup.followup_stage_talent_pool",
+            raise_if_not_found=False,
+        )
+        vals = {"onboarding_state": state}
+        if pool_stage:
+            vals["followup_stage_id"] = pool_stage.id
+        if tag:
+            # In 18 the applicant's tags are copied from the candidate's.
+            self.candidate_id.write({"categ_ids": [fields.Command.link(tag.id)]})
+            vals["categ_ids"] = [fields.Command.link(tag.id)]
+        self.write(vals)
+
+    def action_onboarding_plan(self):
+        """Launch the Pre-boarding plan: the buddy's and the team's activities,
+        counted back from the first day."""
+        self.ensure_one()
+        plan = self.env.ref(
+            "hr_recruitment_followup.mail_activity_plan_preboarding",
+            raise_if_not_found=False,
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Pre-boarding"),
+            "res_model": "mail.activity.schedule",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "active_model": "hr.applicant",
+                "active_id": self.id,
+                "active_ids": self.ids,
+                "default_res_model": "hr.applicant",
+                "default_res_ids": str(self.ids),
+                "default_plan_id": plan.id if plan else False,
+            },
+        }
+
+    # ------------------------------------------------------------------
+    # Transparency: the position's challenges, acknowledged before the offer
+    # ------------------------------------------------------------------
+
+    followup_challenges = fields.Text(related="job_id.followup_challenges")
+    challenges_acknowledged_date = fields.Datetime(
+        string="Challenges Acknowledged On",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="When the candidate confirmed they are comfortable with the "
+        "challenges of the position.",
+    )
+    challenges_to_acknowledge = fields.Boolean(
+        compute="_compute_challenges_to_acknowledge",
+        help="The position lists challenges the candidate has not acknowledged yet.",
+    )
+
+    @api.depends("job_id.followup_challenges", "challenges_acknowledged_date")
+    def _compute_challenges_to_acknowledge(self):
+        for applicant in self:
+            applicant.challenges_to_acknowledge = bool(
+                (applicant.job_id.followup_challenges or "").strip()
+                and not applicant.challenges_acknowledged_date
+            )
+
+    def _followup_challenge_list(self):
+        self.ensure_one()
+        return [
+            line.strip()
+            for line in (self.job_id.followup_challenges or "").splitlines()
+            if line.strip()
+        ]
+
+    def action_challenges_acknowledged(self):
+        """The candidate confirmed the position's challenges: log their answer."""
+        now = fields.Datetime.now()
+        for applicant in self:
+            challenges = applicant._followup_challenge_list()
+            if not challenges:
+                raise UserError(
+                    self.env._(
+                        "The position %(job)s lists no challenges to acknowledge.",
+                        job=applicant.job_id.name or "-",
+                    )
+                )
+        self.write({"challenges_acknowledged_date": now})
+        self.env["hr.applicant.contact.log"].create(
+            [
+                {
+                    "applicant_id": applicant.id,
+                    "channel": applicant.preferred_channel or "phone",
+                    "direction": "inbound",
+                    "contact_date": now,
+                    "outcome": "positive",
+                    "summary": self.env._(
+                        "Acknowledged the challenges of the position: %(challenges)s",
+                        challenges="; ".join(applicant._followup_challenge_list()),
+                    ),
+                }
+                for applicant in self
+            ]
+        )
+        return True
 
     # ------------------------------------------------------------------
     # Reports: the furthest stage reached

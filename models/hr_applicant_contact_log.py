@@ -370,3 +370,9 @@ class HrApplicantContactLog(models.Model):
             ),
             self.summary or "",
         )
+
+    # Odoo's privacy lookup finds the records pointing at a person's contact:
+    # the conversations logged with a candidate are personal data too.
+    partner_id = fields.Many2one(
+        related="candidate_id.partner_id", store=True, string="Contact"
+    )

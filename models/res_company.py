@@ -95,3 +95,28 @@ class ResCompany(models.Model):
                         company=company.name,
                     )
                 )
+
+    talent_pool_months = fields.Integer(
+        string="Talent Pool: Keep for (Months)",
+        default=24,
+        help="Default time a candidate stays in the talent pool, from the day they "
+        "join it.",
+    )
+    talent_pool_grace_days = fields.Integer(
+        string="Talent Pool: Grace Period (Days)",
+        default=90,
+        help="A refused candidate whose consent was never given, or was withdrawn, "
+        "is archived and anonymised after this many days.",
+    )
+
+    @api.constrains("talent_pool_months", "talent_pool_grace_days")
+    def _check_talent_pool_periods(self):
+        for company in self:
+            if company.talent_pool_months < 1 or company.talent_pool_grace_days < 1:
+                raise ValidationError(
+                    self.env._(
+                        "The talent pool duration and grace period must be at least "
+                        "one month and one day (%(company)s).",
+                        company=company.name,
+                    )
+                )

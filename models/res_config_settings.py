@@ -17,3 +17,9 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.followup_cap_standard_per_week", readonly=False
     )
     followup_tz = fields.Selection(related="company_id.followup_tz", readonly=False)
+    talent_pool_months = fields.Integer(
+        related="company_id.talent_pool_months", readonly=False
+    )
+    talent_pool_grace_days = fields.Integer(
+        related="company_id.talent_pool_grace_days", readonly=False
+    )

@@ -15,6 +15,9 @@ class HrRecruitmentFollowupPoolReport(models.Model):
       logged on the application in the last 183 days.
     - **Reactivated**: the same candidate applied again: an application of the
       same candidate created later than this one exists.
+    - **Kept with consent**: the candidate is in the talent pool with their
+      consent, not expired (``hr.candidate._talent_pool_accepts_contact``): only
+      they receive the pool's follow-ups.
     """
 
     _name = "hr.recruitment.followup.pool.report"
@@ -38,6 +41,12 @@ class HrRecruitmentFollowupPoolReport(models.Model):
         help="The candidate's first application created after this one.",
     )
     pool_count = fields.Integer(string="In Pool", readonly=True)
+    kept_count = fields.Integer(
+        string="Kept with Consent",
+        readonly=True,
+        help="The candidate agreed to stay in the talent pool: only they receive "
+        "the pool's follow-ups.",
+    )
     touched_count = fields.Integer(
         string="Touched in 6 Months",
         readonly=True,
@@ -71,6 +80,15 @@ class HrRecruitmentFollowupPoolReport(models.Model):
                         SELECT a.id, a.candidate_id, a.job_id, a.department_id,
                                a.user_id, a.company_id, a.create_date,
                                a.followup_stage_date,
+                               COALESCE(
+                                   c.in_talent_pool
+                                   AND c.talent_pool_consent
+                                   AND (
+                                       c.talent_pool_expiry IS NULL
+                                       OR c.talent_pool_expiry >= CURRENT_DATE
+                                   ),
+                                   FALSE
+                               ) AS kept,
                                (
                                    SELECT MAX(l.contact_date)
                                      FROM hr_applicant_contact_log l
@@ -86,6 +104,7 @@ class HrRecruitmentFollowupPoolReport(models.Model):
                                     LIMIT 1
                                ) AS new_applicant_id
                           FROM hr_applicant a
+                          JOIN hr_candidate c ON c.id = a.candidate_id
                          WHERE a.followup_stage_id = (
                                 SELECT res_id FROM ir_model_data
                                  WHERE module = 'hr_recruitment_followup'
@@ -114,6 +133,7 @@ class HrRecruitmentFollowupPoolReport(models.Model):
                            last_touch AS last_touch_date,
                            new_applicant_id AS reactivated_applicant_id,
                            1 AS pool_count,
+                           kept::int AS kept_count,
                            touched::int AS touched_count,
                            reactivated::int AS reactivated_count,
                            CASE WHEN touched THEN 100.0 ELSE 0.0 END::float

@@ -9,4 +9,10 @@ from . import test_decline_survey
 from . import test_trust_cron
 from . import test_trust_input
 from . import test_trust_access
+from . import test_talent_pool
+from . import test_reactivation
+from . import test_onboarding
+from . import test_transparency
+from . import test_wecom
+from . import test_import
 from . import test_reports

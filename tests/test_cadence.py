@@ -245,6 +245,8 @@ class TestCadenceTimeline(CadenceCommon):
                 "Li Na", "Asia/Shanghai", stage_id=self.stage_second.id
             )
             applicant.worth_job_match = 4
+            # She agreed to stay in the pool: the pool's rules may reach her.
+            applicant.candidate_id._talent_pool_add("Strong profile", date(2028, 3, 5))
             reason = self.env["hr.applicant.refuse.reason"].create({"name": "Not now"})
             self.env["applicant.get.refuse.reason"].create(
                 {
@@ -398,6 +400,7 @@ class TestCadenceGuards(CadenceCommon):
             low.next_followup_date, datetime(2026, 3, 11, 2, 0), "half as often"
         )
         reason = self.env["hr.applicant.refuse.reason"].create({"name": "Not now"})
+        (high | low).candidate_id._talent_pool_add("Pool", date(2028, 3, 3))
         (high | low).write({"refuse_reason_id": reason.id, "active": False})
         self.assertEqual(high.followup_rule_id, self.rule_pool)
         self.assertFalse(

@@ -173,6 +173,8 @@ class ReportsCommon(FollowupCommon):
         cls.p3 = A("P3", cls.job_c, cls.rec_b, [cls.stage_first])
         for pool_applicant in cls.p1 | cls.p2 | cls.p3:
             cls._refuse(pool_applicant, cls.reject, days(60))
+        # P1 agreed to stay in the pool.
+        cls.p1.candidate_id.write({"in_talent_pool": True, "talent_pool_consent": True})
         cls.p3b = cls._pipeline_applicant(
             "P3 again", cls.job_c, cls.rec_a, [], candidate=cls.p3.candidate_id
         )
@@ -661,20 +663,21 @@ class TestSlaReport(ReportsCommon):
 @tagged("post_install", "-at_install")
 class TestPoolReport(ReportsCommon):
     def test_pool_size_touched_and_reactivated(self):
-        [(size, touched, reactivated, touched_rate, reactivated_rate)] = self.env[
+        [(size, kept, touched, reactivated, touched_rate, reactivated_rate)] = self.env[
             POOL
         ]._read_group(
             self._company_a(),
             [],
             [
                 "pool_count:sum",
+                "kept_count:sum",
                 "touched_count:sum",
                 "reactivated_count:sum",
                 "touched_rate:avg",
                 "reactivated_rate:avg",
             ],
         )
-        self.assertEqual((size, touched, reactivated), (8, 4, 1))
+        self.assertEqual((size, kept, touched, reactivated), (8, 1, 4, 1))
         self.assertAlmostEqual(touched_rate, 50.0)
         self.assertAlmostEqual(reactivated_rate, 12.5)
         rows = {
@@ -932,7 +935,7 @@ class TestSummaryPdf(ReportsCommon):
         )
         self.assertEqual(channels["none"], ["Automated", "1", "0", "0", "0", "0", "1"])
         pool = self._table(doc, "o_fu_pool")
-        self.assertEqual(pool["pool"], ["8", "4", "50.0", "1", "12.5"])
+        self.assertEqual(pool["pool"], ["8", "1", "4", "50.0", "1", "12.5"])
 
     def test_period_and_company_narrow_the_summary(self):
         doc = self._render(

@@ -81,6 +81,20 @@ MATRIX = (
     ("hr.applicant.decline.reason", "reason", "write", {"manager"}),
     ("hr.applicant.decline.reason", "reason", "unlink", {"manager"}),
     ("hr.applicant.decline.reason", "new_reason", "create", {"manager"}),
+    # WeCom group robots and their messages: per company; read by the company's
+    # officers (the webhook URL itself is the managers'), managed by managers.
+    ("hr.recruitment.followup.wecom.robot", "robot_a", "read", OFFICERS_A),
+    ("hr.recruitment.followup.wecom.robot", "robot_a", "write", {"manager"}),
+    ("hr.recruitment.followup.wecom.robot", "robot_a", "unlink", {"manager"}),
+    ("hr.recruitment.followup.wecom.robot", "robot_b", "read", {"officer_b"}),
+    ("hr.recruitment.followup.wecom.robot", "robot_b", "write", set()),
+    ("hr.recruitment.followup.wecom.robot", "new_robot", "create", {"manager"}),
+    ("hr.recruitment.followup.wecom.message", "wecom_a", "read", OFFICERS_A),
+    ("hr.recruitment.followup.wecom.message", "wecom_a", "write", {"manager"}),
+    ("hr.recruitment.followup.wecom.message", "wecom_a", "unlink", {"manager"}),
+    ("hr.recruitment.followup.wecom.message", "wecom_b", "read", {"officer_b"}),
+    ("hr.recruitment.followup.wecom.message", "wecom_b", "write", set()),
+    ("hr.recruitment.followup.wecom.message", "new_wecom", "create", {"manager"}),
     # Rate limit of the public decline survey: written by the page (sudo), read
     # and cleaned by administrators only.
     ("hr.recruitment.followup.rate.limit", "rate_hit", "read", set()),
@@ -132,6 +146,8 @@ READ_FIELDS = {
     "hr.recruitment.followup.rule": ["name", "delay", "mail_template_id"],
     "hr.applicant.decline.reason": ["name", "code"],
     "hr.recruitment.followup.rate.limit": ["key", "address"],
+    "hr.recruitment.followup.wecom.robot": ["name", "company_id"],
+    "hr.recruitment.followup.wecom.message": ["payload", "state"],
     "hr.applicant": [
         "followup_stage_id",
         "next_followup_date",
@@ -156,6 +172,11 @@ ACTIONS = (
     ("hr_recruitment_followup_stage_action", RECRUITMENT),
     ("hr_recruitment_followup_rule_action", RECRUITMENT),
     ("hr_applicant_decline_reason_action", RECRUITMENT),
+    # Candidates are not readable by interviewers in core: neither is the pool.
+    ("hr_candidate_action_talent_pool", OFFICERS_A | {"officer_b"}),
+    ("hr_recruitment_followup_wecom_robot_action", OFFICERS_A | {"officer_b"}),
+    ("hr_recruitment_followup_wecom_message_action", OFFICERS_A | {"officer_b"}),
+    ("hr_applicant_followup_import_action", OFFICERS_A | {"officer_b"}),
     ("hr_recruitment_followup_funnel_report_action", OFFICERS),
     ("hr_recruitment_followup_decline_report_action", OFFICERS),
     ("hr_recruitment_followup_sla_report_action", OFFICERS),
@@ -173,6 +194,9 @@ SERVER_ACTIONS = (
     ("action_replan_applicant", "applicant", ASSIGNED_A),
     ("action_replan_interview", "interview", RECRUITMENT),
     ("ir_cron_process_followups_ir_actions_server", None, set()),
+    ("ir_cron_talent_pool_retention_ir_actions_server", None, set()),
+    ("ir_cron_wecom_daily_ir_actions_server", None, set()),
+    ("ir_cron_wecom_send_ir_actions_server", None, set()),
 )
 MENUS = (
     ("menu_hr_applicant_my_followups", RECRUITMENT),
@@ -180,6 +204,10 @@ MENUS = (
     ("menu_hr_recruitment_followup_stage", {"manager"}),
     ("menu_hr_recruitment_followup_rule", {"manager"}),
     ("menu_hr_applicant_decline_reason", {"manager"}),
+    ("menu_hr_candidate_talent_pool", OFFICERS_A | {"officer_b"}),
+    ("menu_hr_recruitment_followup_wecom_robot", {"manager"}),
+    ("menu_hr_recruitment_followup_wecom_message", {"manager"}),
+    ("menu_hr_applicant_followup_import", OFFICERS_A | {"officer_b"}),
     # Recruitment > Reporting is for officers and managers.
     ("menu_hr_recruitment_followup_funnel_report", OFFICERS),
     ("menu_hr_recruitment_followup_decline_report", OFFICERS),
@@ -270,6 +298,21 @@ class TestTrustAccess(FollowupCommon):
                 "stop": "2026-03-02 03:00:00",
             }
         )
+        Robot = cls.env["hr.recruitment.followup.wecom.robot"]
+        robot_a = Robot.create(
+            {
+                "name": "Team A",
+                "webhook_url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=a",
+                "company_id": cls.company.id,
+            }
+        )
+        robot_b = Robot.create(
+            {
+                "name": "Team B",
+                "webhook_url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=b",
+                "company_id": cls.company_b.id,
+            }
+        )
         cls.targets = {
             "log_recruiter": Log.create(
                 {
@@ -324,6 +367,20 @@ class TestTrustAccess(FollowupCommon):
             },
             "reason": cls.env.ref("hr_recruitment_followup.decline_reason_salary"),
             "new_reason": {"name": "Visa", "code": "visa"},
+            "robot_a": robot_a,
+            "robot_b": robot_b,
+            "new_robot": {
+                "name": "New robot",
+                "webhook_url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=new",
+                "company_id": cls.company.id,
+            },
+            "wecom_a": robot_a.wecom_message_ids.create(
+                {"robot_id": robot_a.id, "payload": '{"msgtype": "markdown"}'}
+            ),
+            "wecom_b": robot_b.wecom_message_ids.create(
+                {"robot_id": robot_b.id, "payload": '{"msgtype": "markdown"}'}
+            ),
+            "new_wecom": {"robot_id": robot_a.id, "payload": '{"msgtype": "text"}'},
             "rate_hit": cls.env["hr.recruitment.followup.rate.limit"].create(
                 {"key": "decline_survey", "address": "203.0.113.7"}
             ),

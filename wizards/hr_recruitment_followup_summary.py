@@ -216,16 +216,22 @@ class HrRecruitmentFollowupSummary(models.TransientModel):
         }
 
     def _summary_pool(self, company):
-        [(size, touched, reactivated)] = self.env[
+        [(size, kept, touched, reactivated)] = self.env[
             "hr.recruitment.followup.pool.report"
         ]._read_group(
             company,
             [],
-            ["pool_count:sum", "touched_count:sum", "reactivated_count:sum"],
+            [
+                "pool_count:sum",
+                "kept_count:sum",
+                "touched_count:sum",
+                "reactivated_count:sum",
+            ],
         )
         size = size or 0
         return {
             "size": size,
+            "kept": kept or 0,
             "touched": touched or 0,
             "reactivated": reactivated or 0,
             "touched_rate": 100.0 * (touched or 0) / size if size else 0.0,

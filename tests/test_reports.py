@@ -173,8 +173,14 @@ class ReportsCommon(FollowupCommon):
         cls.p3 = A("P3", cls.job_c, cls.rec_b, [cls.stage_first])
         for pool_applicant in cls.p1 | cls.p2 | cls.p3:
             cls._refuse(pool_applicant, cls.reject, days(60))
-        # P1 agreed to stay in the pool.
-        cls.p1.candidate_id.write({"in_talent_pool": True, "talent_pool_consent": True})
+        # P1 agreed to stay in the pool; P2 too, but it expired.
+        cls.p1.candidate_id._talent_pool_add(
+            "Strong SQL", cls.today + timedelta(days=365)
+        )
+        cls.p2.candidate_id._talent_pool_add(
+            "Good analyst", cls.today + timedelta(days=1)
+        )
+        cls.p2.candidate_id.talent_pool_expiry = cls.today - timedelta(days=1)
         cls.p3b = cls._pipeline_applicant(
             "P3 again", cls.job_c, cls.rec_a, [], candidate=cls.p3.candidate_id
         )

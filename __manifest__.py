@@ -55,7 +55,13 @@
     "demo": [
         "data/hr_recruitment_followup_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "hr_recruitment_followup/static/tests/tours/*.js",
+        ],
+    },
     "post_init_hook": "post_init_hook",
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
     "application": False,
 }

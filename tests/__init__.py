@@ -15,4 +15,5 @@ from . import test_onboarding
 from . import test_transparency
 from . import test_wecom
 from . import test_import
+from . import test_tour
 from . import test_reports

@@ -356,8 +356,9 @@ class TestTrustOptOut(TrustCronCommon):
         for how in ("do_not_contact", "email_blacklist", "phone_blacklist"):
             with self.subTest(how=how):
                 email, phone, replan = self._paths_for(how)
+                # Planned before the opt-out: there is something to stop.
+                self.assertEqual(email.followup_rule_id, self.rule_interview)
                 self.assertEqual(phone.followup_rule_id, self.rule_confirm)
-                before = self._counts()
                 with freeze_time("2026-03-01 06:00:00"):
                     for applicant in email | phone | replan:
                         reason = self._opt_out(applicant, how)
@@ -376,8 +377,6 @@ class TestTrustOptOut(TrustCronCommon):
                     self.assertFalse(self._mails(applicant), applicant.partner_name)
                     self.assertFalse(self._auto_logs(applicant))
                     self.assertFalse(applicant.activity_ids)
-                after = self._counts()
-                self.assertEqual(after["mail.mail"], before["mail.mail"])
                 # People writing by hand are warned, with the reason.
                 composer = (
                     self.env["mail.compose.message"]

@@ -83,3 +83,41 @@ class TestFollowupTour(HttpCase):
         self.assertEqual(activity.date_deadline, log.next_contact_date)
         self.assertEqual(activity.user_id, recruiter)
         self.assertEqual(li.last_contact_date, log.contact_date)
+
+    def test_candidate_answers_the_decline_survey_tour(self):
+        partner = self.env["res.partner"].create(
+            {"name": "Tour Decliner Wu", "email": "tour.decliner@example.com"}
+        )
+        candidate = self.env["hr.candidate"].create(
+            {"partner_id": partner.id, "partner_name": "Tour Decliner Wu"}
+        )
+        applicant = self.env["hr.applicant"].create(
+            {
+                "candidate_id": candidate.id,
+                "stage_id": self.env.ref("hr_recruitment.stage_job4").id,
+            }
+        )
+        self.env["hr.applicant.decline"].create(
+            {"applicant_ids": [(6, 0, applicant.ids)], "send_survey": True}
+        ).action_confirm()
+        answer = applicant.with_context(active_test=False).response_ids
+        self.assertEqual(len(answer), 1)
+
+        # As the candidate: no login, only the invitation's link.
+        self.start_tour(
+            answer.get_start_url(), "hr_recruitment_followup_decline_survey"
+        )
+
+        self.assertEqual(answer.state, "done")
+        self.assertEqual(
+            sorted(applicant.decline_reason_ids.mapped("code")),
+            ["other_offer", "salary"],
+        )
+        self.assertEqual(
+            applicant.decline_comment, "The other company offered 20% more."
+        )
+        self.assertFalse(applicant.do_not_contact)
+        self.assertEqual(
+            applicant.followup_stage_id,
+            self.env.ref("hr_recruitment_followup.followup_stage_talent_pool"),
+        )

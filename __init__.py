@@ -1,6 +1,7 @@
 from . import controllers
 from . import models
 from . import wizards
+from . import report
 
 
 def post_init_hook(env):
@@ -69,3 +70,6 @@ def uninstall_hook(env):
             )
     # Without their XML id, Odoo no longer sees them as the module's records.
     kept.unlink()
+    # The reports' index on a core table (the ones on the module's tables and
+    # columns go with them).
+    env.cr.execute("DROP INDEX IF EXISTS calendar_event_applicant_stop_idx")

@@ -228,9 +228,22 @@ class HrApplicant(models.Model):
         compute="_compute_followup_interview",
         help="Who interviewed the candidate, for follow-up templates.",
     )
+    # The funnel report joins the stages up to this one (see
+    # report/hr_recruitment_followup_funnel_report.py): kept on write, so that the
+    # report reads one column instead of the whole stage history.
+    furthest_stage_id = fields.Many2one(
+        "hr.recruitment.stage",
+        readonly=True,
+        copy=False,
+        ondelete="set null",
+        help="The furthest pipeline stage the application ever reached, in the order "
+        "of the stages. The funnel report counts the application in every stage up "
+        "to this one.",
+    )
 
     def init(self):
         res = super().init()
+        self._followup_backfill_furthest_stage()
         # The follow-up cron: WHERE followup_rule_id IS NOT NULL
         #   AND next_followup_date <= now ORDER BY next_followup_date.
         # Only applicants with an automated follow-up planned are in it, so the
@@ -252,7 +265,9 @@ class HrApplicant(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             self._check_worth_values(vals)
-        return super().create(vals_list)
+        applicants = super().create(vals_list)
+        applicants._followup_update_furthest_stage()
+        return applicants
 
     def write(self, vals):
         self._check_worth_values(vals)
@@ -270,7 +285,10 @@ class HrApplicant(models.Model):
         }
         if candidate_vals:
             self.candidate_id.write(candidate_vals)
-        return super().write(vals)
+        res = super().write(vals)
+        if "stage_id" in vals or "job_id" in vals:
+            self._followup_update_furthest_stage()
+        return res
 
     def _check_worth_values(self, vals):
         for name in WORTH_FIELDS:
@@ -1621,3 +1639,93 @@ class HrApplicant(models.Model):
             ]
         )
         return True
+
+    # ------------------------------------------------------------------
+    # Reports: the furthest stage reached
+    # ------------------------------------------------------------------
+
+    def _followup_update_furthest_stage(self):
+        """Move the furthest stage forward when the current stage is further.
+
+        One UPDATE for the recordset; stages are ordered by (sequence, id), the
+        pipeline order of hr.recruitment.stage.
+        """
+        if not self.ids:
+            return
+        self.flush_recordset(["stage_id", "furthest_stage_id"])
+        self.env["hr.recruitment.stage"].flush_model(["sequence"])
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE hr_applicant a
+                   SET furthest_stage_id = a.stage_id
+                  FROM hr_recruitment_stage cur
+                 WHERE a.id IN %s
+                   AND cur.id = a.stage_id
+                   AND a.furthest_stage_id IS DISTINCT FROM a.stage_id
+                   AND (
+                        a.furthest_stage_id IS NULL
+                        OR (cur.sequence, cur.id) > (
+                            SELECT f.sequence, f.id
+                              FROM hr_recruitment_stage f
+                             WHERE f.id = a.furthest_stage_id
+                        )
+                   )
+                """,
+                tuple(self.ids),
+            )
+        )
+        self.invalidate_recordset(["furthest_stage_id"])
+
+    @api.model
+    def _followup_backfill_furthest_stage(self):
+        """Set the furthest stage of the applications that have none from Odoo's
+        own stage history: the stage tracking values, the last stage and the
+        current stage.
+
+        Runs at install and update; applications already set are left alone.
+        """
+        self.env.cr.execute(
+            """
+            SELECT 1 FROM hr_applicant
+             WHERE furthest_stage_id IS NULL AND stage_id IS NOT NULL
+             LIMIT 1
+            """
+        )
+        if not self.env.cr.rowcount:
+            return
+        self.env.cr.execute(
+            """
+            WITH visited AS (
+                SELECT a.id AS applicant_id, a.stage_id AS stage_id
+                  FROM hr_applicant a
+                 WHERE a.furthest_stage_id IS NULL AND a.stage_id IS NOT NULL
+                UNION ALL
+                SELECT a.id, a.last_stage_id
+                  FROM hr_applicant a
+                 WHERE a.furthest_stage_id IS NULL AND a.stage_id IS NOT NULL
+                   AND a.last_stage_id IS NOT NULL
+                UNION ALL
+                SELECT m.res_id, UNNEST(ARRAY[t.old_value_integer, t.new_value_integer])
+                  FROM mail_tracking_value t
+                  JOIN mail_message m ON m.id = t.mail_message_id
+                  JOIN hr_applicant a ON a.id = m.res_id
+                 WHERE t.field_id = (
+                        SELECT id FROM ir_model_fields
+                         WHERE model = 'hr.applicant' AND name = 'stage_id'
+                       )
+                   AND m.model = 'hr.applicant'
+                   AND a.furthest_stage_id IS NULL AND a.stage_id IS NOT NULL
+            ),
+            furthest AS (
+                SELECT DISTINCT ON (v.applicant_id) v.applicant_id, s.id AS stage_id
+                  FROM visited v
+                  JOIN hr_recruitment_stage s ON s.id = v.stage_id
+                 ORDER BY v.applicant_id, s.sequence DESC, s.id DESC
+            )
+            UPDATE hr_applicant a
+               SET furthest_stage_id = furthest.stage_id
+              FROM furthest
+             WHERE a.id = furthest.applicant_id
+            """
+        )

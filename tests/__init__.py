@@ -16,3 +16,4 @@ from . import test_transparency
 from . import test_wecom
 from . import test_import
 from . import test_tour
+from . import test_reports

@@ -7,7 +7,9 @@ actions and menus of the module must be added to the tables: the completeness
 tests fail until they are.
 """
 
-from odoo import Command
+from datetime import timedelta
+
+from odoo import Command, fields
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
@@ -27,6 +29,7 @@ USERS = (
 RECRUITMENT_A = {"interviewer", "interviewer_other", "officer", "manager"}
 RECRUITMENT = RECRUITMENT_A | {"officer_b"}
 OFFICERS_A = {"officer", "manager"}
+OFFICERS = OFFICERS_A | {"officer_b"}
 ASSIGNED_A = {"interviewer", "officer", "manager"}
 
 # (model, target, operation, users allowed). Targets are defined in setUpClass:
@@ -117,6 +120,25 @@ MATRIX = (
     # Contact hours and caps are the administrator's (Settings).
     ("res.company", "company_followup", "write", set()),
 )
+# Reports (SQL views): officers and managers read the rows of their companies;
+# nobody writes. Targets: "<model>/a" (main company), "<model>/b" (second one).
+REPORT_MODELS = (
+    "hr.recruitment.followup.funnel.report",
+    "hr.recruitment.followup.decline.report",
+    "hr.recruitment.followup.sla.report",
+    "hr.recruitment.followup.pool.report",
+)
+MATRIX += tuple(
+    row
+    for model in REPORT_MODELS
+    for row in (
+        (model, f"{model}/a", "read", OFFICERS_A),
+        (model, f"{model}/b", "read", {"officer_b"}),
+        (model, f"{model}/a", "write", set()),
+        (model, f"{model}/a", "unlink", set()),
+        (model, "new_report_row", "create", set()),
+    )
+)
 # Fields read for each model (our own fields on inherited models).
 READ_FIELDS = {
     "hr.applicant.contact.log": ["summary", "channel", "next_contact_date"],
@@ -138,6 +160,10 @@ READ_FIELDS = {
         "contact_log_count",
         "followup_overdue",
     ],
+    "hr.recruitment.followup.funnel.report": ["stage_id", "reached_count"],
+    "hr.recruitment.followup.decline.report": ["reason_id", "salary_gap"],
+    "hr.recruitment.followup.sla.report": ["user_id", "delay_hours"],
+    "hr.recruitment.followup.pool.report": ["job_id", "touched_count"],
 }
 # Window actions of the module: (xml id, users who can open what they show).
 ACTIONS = (
@@ -151,6 +177,14 @@ ACTIONS = (
     ("hr_recruitment_followup_wecom_robot_action", OFFICERS_A | {"officer_b"}),
     ("hr_recruitment_followup_wecom_message_action", OFFICERS_A | {"officer_b"}),
     ("hr_applicant_followup_import_action", OFFICERS_A | {"officer_b"}),
+    ("hr_recruitment_followup_funnel_report_action", OFFICERS),
+    ("hr_recruitment_followup_decline_report_action", OFFICERS),
+    ("hr_recruitment_followup_sla_report_action", OFFICERS),
+    ("hr_recruitment_followup_pool_report_action", OFFICERS),
+    ("hr_recruitment_followup_summary_action", OFFICERS),
+    # Applicants and the contact log, as they show them to each user.
+    ("hr_applicant_action_followup_overdue", RECRUITMENT),
+    ("hr_applicant_contact_log_action_report", RECRUITMENT),
 )
 # Server actions. The automation rules' re-planning: allowed to whoever may write
 # the records it runs on (core's rule for server actions without groups). The
@@ -174,8 +208,20 @@ MENUS = (
     ("menu_hr_recruitment_followup_wecom_robot", {"manager"}),
     ("menu_hr_recruitment_followup_wecom_message", {"manager"}),
     ("menu_hr_applicant_followup_import", OFFICERS_A | {"officer_b"}),
+    # Recruitment > Reporting is for officers and managers.
+    ("menu_hr_recruitment_followup_funnel_report", OFFICERS),
+    ("menu_hr_recruitment_followup_decline_report", OFFICERS),
+    ("menu_hr_recruitment_followup_sla_report", OFFICERS),
+    ("menu_hr_applicant_followup_overdue_report", OFFICERS),
+    ("menu_hr_applicant_contact_log_report", OFFICERS),
+    ("menu_hr_recruitment_followup_pool_report", OFFICERS),
+    ("menu_hr_recruitment_followup_summary", OFFICERS),
 )
-REPORTS = ()  # (xml id, users allowed): none yet
+# (xml id, target printed, users allowed)
+REPORTS = (
+    ("action_report_followup_summary", "summary_a", OFFICERS_A),
+    ("action_report_followup_summary", "summary_b", {"officer_b"}),
+)
 
 
 @tagged("post_install", "-at_install")
@@ -369,6 +415,47 @@ class TestTrustAccess(FollowupCommon):
             ),
             "interview": interview,
         }
+        cls._setup_report_targets(applicant_b)
+
+    @classmethod
+    def _setup_report_targets(cls, applicant_b):
+        """Rows of the reports for an application of each company."""
+        declined = cls.env.ref("hr_recruitment_followup.refuse_reason_offer_declined")
+        now = fields.Datetime.now()
+        refused = cls.env["hr.applicant"]
+        for applicant in (cls.applicant, applicant_b):
+            cls.env["calendar.event"].create(
+                {
+                    "name": "Interview",
+                    "applicant_id": applicant.id,
+                    "start": now - timedelta(days=1, hours=1),
+                    "stop": now - timedelta(days=1),
+                }
+            )
+            refused |= applicant.copy(
+                {
+                    "candidate_id": applicant.candidate_id.id,
+                    "stage_id": applicant.stage_id.id,
+                }
+            )
+        refused.write(
+            {"refuse_reason_id": declined.id, "active": False, "refuse_date": now}
+        )
+        cls.env.flush_all()
+        rows = {
+            "hr.recruitment.followup.funnel.report": (cls.applicant, applicant_b),
+            "hr.recruitment.followup.decline.report": refused,
+            "hr.recruitment.followup.sla.report": (cls.applicant, applicant_b),
+            "hr.recruitment.followup.pool.report": refused,
+        }
+        for model, (of_a, of_b) in rows.items():
+            for suffix, applicant in (("a", of_a), ("b", of_b)):
+                row = cls.env[model].search([("applicant_id", "=", applicant.id)])
+                cls.targets[f"{model}/{suffix}"] = row[:1]
+        cls.targets["new_report_row"] = {}
+        Summary = cls.env["hr.recruitment.followup.summary"]
+        cls.targets["summary_a"] = Summary.create({"company_id": cls.company.id})
+        cls.targets["summary_b"] = Summary.create({"company_id": cls.company_b.id})
 
     # -- helpers ----------------------------------------------------------
 
@@ -502,6 +589,17 @@ class TestTrustAccess(FollowupCommon):
                 self.assertIn((name, operation), covered, f"{name}: no {operation} row")
         acl = self.env["ir.model.access"].search([("model_id.model", "in", list(own))])
         self.assertEqual(set(acl.model_id.mapped("model")), own, "ACL for each")
+
+    def test_printed_reports(self):
+        for xmlid, target, allowed in REPORTS:
+            summary = self.targets[target]
+
+            def render(env, xmlid=xmlid, summary=summary):
+                env["ir.actions.report"]._render_qweb_html(
+                    f"{MODULE}.{xmlid}", summary.ids
+                )
+
+            self._check(f"print {xmlid} {target}", allowed, render)
 
     def test_every_action_menu_and_report_is_in_the_tables(self):
         def xmlids(model):

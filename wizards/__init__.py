@@ -5,3 +5,4 @@ from . import applicant_get_refuse_reason
 from . import hr_candidate_talent_pool
 from . import mail_activity_schedule
 from . import hr_applicant_followup_import
+from . import hr_recruitment_followup_summary

@@ -294,7 +294,7 @@ def _config(env):
         name: env.ref(f"hr_recruitment_followup.followup_rule_{name}").id
         for name in ("talent_pool", "confirm_intent")
     }
-    reasons = env["hr.applicant.refuse.reason"].search([("refused_by", "!=", False)])
+    reasons = env["hr.applicant.refuse.reason"].search([])
     return {
         "users": users.ids,
         "jobs": [
@@ -304,7 +304,15 @@ def _config(env):
         "stage": stage,
         "followup": followup,
         "rules": rules,
-        "reasons": reasons.ids,
+        # Who ended the application decides the follow-up stage (an offer the
+        # candidate declined is not the talent pool).
+        "reasons": {
+            refused_by: reasons.filtered(lambda r, b=refused_by: r.refused_by == b).ids
+            for refused_by in ("company", "candidate")
+        },
+        "offer_declined_reason": env.ref(
+            "hr_recruitment_followup.refuse_reason_offer_declined"
+        ).id,
     }
 
 
@@ -313,6 +321,9 @@ def _story_due(rng, now, story):
     # Half get their first touch, the others a repetition 120 days after the
     # previous one.
     story.update(refused=True, active=False, stage=rng.choice(("job2", "job3", "job4")))
+    if story["stage"] == "job4":
+        # After the offer, only our own refusal leads to the talent pool.
+        story["refused_by"] = "company"
     if rng.random() < 0.5:
         stage_date = now - timedelta(days=90, minutes=rng.randint(1, 60 * 24 * 30))
     else:
@@ -322,7 +333,18 @@ def _story_due(rng, now, story):
         story.update(pool_sent=sent, pool_last=last)
     story["interview"] = stage_date - timedelta(days=rng.randint(3, 20))
     story["worth"] = (rng.randint(3, 5), rng.randint(2, 5), rng.randint(3, 5))
+    _join_pool(rng, now, story, stage_date)
     return stage_date
+
+
+def _join_pool(rng, now, story, stage_date):
+    """In the talent pool with the candidate's consent, until a day to come: the
+    pool's rules only reach such candidates."""
+    story.update(
+        pool=True,
+        pool_date=stage_date.date(),
+        pool_expiry=(now + timedelta(days=rng.randint(30, 720))).date(),
+    )
 
 
 def _story_new(rng, now, story):
@@ -359,6 +381,7 @@ def _story_offer_recent(rng, now, story):
         stage="job4",
         interview=stage_date - timedelta(days=5),
         start_date=(now + timedelta(days=rng.randint(20, 60))).date(),
+        onboarding="pending_start",
     )
     return stage_date
 
@@ -371,6 +394,7 @@ def _story_hired(rng, now, story):
         interview=stage_date - timedelta(days=10),
         start_date=(stage_date + timedelta(days=30)).date(),
         confirm_logged=True,
+        onboarding="started",
     )
     return stage_date
 
@@ -391,15 +415,20 @@ def _story_pool(rng, now, story):
         )
     if story["stage"] != "job1":
         story["interview"] = stage_date - timedelta(days=rng.randint(3, 20))
+    _join_pool(rng, now, story, stage_date)
     return stage_date
 
 
 def _story_declined_recent(rng, now, story):
     stage_date = now - timedelta(minutes=rng.randint(600, 88 * 1440))
+    # Refused with a reason saying the candidate declined: the offer-declined
+    # follow-up stage (its note comes three months later).
     story.update(
         stage="job4",
         interview=stage_date - timedelta(days=8),
-        manual_followup_stage="offer_declined",
+        refused=True,
+        active=False,
+        refused_by="offer_declined",
     )
     return stage_date
 
@@ -439,7 +468,11 @@ def _draw(rng, category, now):
         "pool_sent": 0,
         "pool_last": None,
         "confirm_logged": False,
-        "manual_followup_stage": None,
+        "refused_by": None,
+        "onboarding": None,
+        "pool": False,
+        "pool_date": None,
+        "pool_expiry": None,
         "worth": tuple(rng.choice((0, 0, 1, 2, 3, 3, 4, 5)) for _i in range(3)),
     }
     stage_date = STORIES[category](rng, now, story)
@@ -450,6 +483,17 @@ def _draw(rng, category, now):
         create_date = max(create_date, now - timedelta(days=6 * 365))
     story.update(stage_date=stage_date, create_date=create_date)
     return story
+
+
+def _refuse_reason(rng, config, story):
+    if not story["refused"]:
+        return None
+    if story["refused_by"] == "offer_declined":
+        return config["offer_declined_reason"]
+    reasons = config["reasons"]
+    if story["refused_by"]:
+        return rng.choice(reasons[story["refused_by"]])
+    return rng.choice(reasons["company"] + reasons["candidate"])
 
 
 def _copy(cr, table, columns, rows):
@@ -538,7 +582,7 @@ def generate(env, applicants, due, logs, seed=42, now=None, plan=True):
                 user_id,
                 config["stage"][story["stage"]],
                 story["active"],
-                rng.choice(config["reasons"]) if story["refused"] else None,
+                _refuse_reason(rng, config, story),
                 story["closed"],
                 story["create_date"],
                 story["stage_date"],
@@ -552,9 +596,10 @@ def generate(env, applicants, due, logs, seed=42, now=None, plan=True):
                 story["pool_sent"],
                 story["pool_last"],
                 story["confirm_logged"],
-                config["followup"][story["manual_followup_stage"]]
-                if story["manual_followup_stage"]
-                else None,
+                story["onboarding"],
+                story["pool"],
+                story["pool_date"],
+                story["pool_expiry"],
                 n_logs,
             )
         )
@@ -569,8 +614,8 @@ def generate(env, applicants, due, logs, seed=42, now=None, plan=True):
             stage_date timestamp, start_date date, worth_job_match int,
             worth_stability int, worth_intent int, interview timestamp,
             interviewer_id int, recent_contact timestamp, pool_sent int,
-            pool_last timestamp, confirm_logged bool, manual_followup_stage_id int,
-            n_logs int,
+            pool_last timestamp, confirm_logged bool, onboarding_state varchar,
+            in_pool bool, pool_date date, pool_expiry date, n_logs int,
             partner_id int, candidate_id int, applicant_id int
         )
         """
@@ -642,7 +687,10 @@ BENCH_STORY_COLUMNS = (
     "pool_sent",
     "pool_last",
     "confirm_logged",
-    "manual_followup_stage_id",
+    "onboarding_state",
+    "in_pool",
+    "pool_date",
+    "pool_expiry",
     "n_logs",
 )
 
@@ -674,13 +722,17 @@ def _insert_people(cr, now):
         INSERT INTO hr_candidate (
             id, partner_id, partner_name, email_from, email_normalized,
             partner_phone, partner_phone_sanitized, company_id, user_id, active,
-            priority, color, create_uid, write_uid, create_date, write_date
+            priority, color, in_talent_pool, talent_pool_consent,
+            talent_pool_consent_date, talent_pool_reason, talent_pool_date,
+            talent_pool_expiry, create_uid, write_uid, create_date, write_date
         )
         SELECT candidate_id, partner_id, name, email, email,
             phone, CASE WHEN phone IS NULL THEN NULL
                 ELSE regexp_replace(phone, '[^+0-9]', '', 'g') END,
             company_id, user_id, TRUE,
-            '0', 0, 1, 1, create_date, create_date
+            '0', 0, in_pool, in_pool, pool_date,
+            CASE WHEN in_pool THEN 'Strong profile, open to future positions.' END,
+            pool_date, pool_expiry, 1, 1, create_date, create_date
         FROM bench_story
         """
     )
@@ -692,15 +744,15 @@ def _insert_people(cr, now):
             date_closed, date_open, date_last_stage_update, create_date,
             write_date, create_uid, write_uid, kanban_state, priority,
             probability, start_date, worth_job_match, worth_stability,
-            worth_intent, followup_stage_date, followup_stage_id,
-            followup_needs_plan
+            worth_intent, followup_stage_date, onboarding_state,
+            furthest_stage_id, followup_needs_plan
         )
         SELECT applicant_id, candidate_id, job_id, company_id, department_id,
             user_id, stage_id, stage_id, active, refuse_reason_id,
             CASE WHEN refuse_reason_id IS NOT NULL THEN stage_date END,
             date_closed, create_date, stage_date, create_date, stage_date, 1, 1,
             'normal', '0', 0, start_date, worth_job_match, worth_stability,
-            worth_intent, stage_date, manual_followup_stage_id, FALSE
+            worth_intent, stage_date, onboarding_state, stage_id, FALSE
         FROM bench_story
         """
     )
@@ -846,15 +898,23 @@ def _compute_applicant_fields(env):
     """Stored computed fields of the applicants, as the ORM computes them."""
     cr = env.cr
     Applicant = env["hr.applicant"].with_context(active_test=False)
-    # Follow-up stage: the mapping depends on (pipeline stage, status) only, so
-    # the ORM decides one applicant of each combination and SQL copies it.
+    # Who ended the application: the refuse reason says it.
+    cr.execute(
+        """
+        UPDATE hr_applicant a SET declined_by = r.refused_by
+        FROM bench_story s, hr_applicant_refuse_reason r
+        WHERE s.applicant_id = a.id AND r.id = a.refuse_reason_id
+        """
+    )
+    # Follow-up stage: the mapping depends on (pipeline stage, status, who ended
+    # the application) only, so the ORM decides one applicant of each
+    # combination and SQL copies it.
     cr.execute(
         """
         SELECT DISTINCT ON (a.stage_id, a.refuse_reason_id IS NULL, a.active,
-                            a.date_closed IS NULL)
+                            a.date_closed IS NULL, a.declined_by)
             a.id
         FROM hr_applicant a JOIN bench_story s ON s.applicant_id = a.id
-        WHERE s.manual_followup_stage_id IS NULL
         """
     )
     samples = Applicant.browse([row[0] for row in cr.fetchall()])
@@ -865,11 +925,11 @@ def _compute_applicant_fields(env):
             UPDATE hr_applicant a SET followup_stage_id = %s
             FROM bench_story s, hr_applicant x
             WHERE s.applicant_id = a.id AND x.id = %s
-              AND s.manual_followup_stage_id IS NULL
               AND a.stage_id = x.stage_id
               AND (a.refuse_reason_id IS NULL) = (x.refuse_reason_id IS NULL)
               AND a.active = x.active
               AND (a.date_closed IS NULL) = (x.date_closed IS NULL)
+              AND a.declined_by IS NOT DISTINCT FROM x.declined_by
             """,
             (matches[sample].id or None, sample.id),
         )
@@ -880,7 +940,7 @@ def _compute_applicant_fields(env):
         WHERE s.applicant_id = a.id AND a.followup_stage_id IS NULL
         """
     )
-    # Worth level (mean of the scores given), who ended the application.
+    # Worth level: the mean of the scores given.
     cr.execute(
         """
         UPDATE hr_applicant a SET
@@ -888,24 +948,15 @@ def _compute_applicant_fields(env):
                 WHEN w.n = 0 THEN NULL
                 WHEN w.total::float / w.n >= 3.5 THEN 'high'
                 WHEN w.total::float / w.n >= 2.5 THEN 'medium'
-                ELSE 'low' END,
-            declined_by = CASE
-                WHEN a.followup_stage_id = %(declined)s THEN 'candidate'
-                ELSE r.refused_by END
+                ELSE 'low' END
         FROM bench_story s
         CROSS JOIN LATERAL (
             SELECT (s.worth_job_match > 0)::int + (s.worth_stability > 0)::int
                     + (s.worth_intent > 0)::int AS n,
                 s.worth_job_match + s.worth_stability + s.worth_intent AS total
         ) w
-        LEFT JOIN hr_applicant_refuse_reason r ON r.id = s.refuse_reason_id
         WHERE s.applicant_id = a.id
-        """,
-        {
-            "declined": env.ref(
-                "hr_recruitment_followup.followup_stage_offer_declined"
-            ).id
-        },
+        """
     )
 
 

@@ -436,7 +436,8 @@ def report_models(env):
             .search([("model", "=like", f"{prefix}%")])
             .mapped("model")
         )
-    return sorted(name for name in names if name in env)
+    # Abstract models (the reports' shared mixin) have no views nor rows.
+    return sorted(name for name in names if name in env and not env[name]._abstract)
 
 
 def manager_reports(env, manager):

@@ -1346,8 +1346,8 @@ class HrApplicant(models.Model):
     # ------------------------------------------------------------------
 
     def _compute_decline_survey_url(self):
-        base_url = self.get_base_url() if self else ""
         for applicant in self:
+            base_url = applicant.get_base_url()
             answer = applicant.sudo().response_ids.filtered(
                 lambda a: a.survey_id.followup_decline_survey and a.state != "done"
             )[-1:]

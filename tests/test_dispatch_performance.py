@@ -351,14 +351,36 @@ class TestDispatchQueries(CadenceCommon):
             "next_followup_date",
             "worth_level",
             "declined_by",
+            "onboarding_state",
         ]
-        # A declined offer is a follow-up stage set by hand (recomputing it would
-        # change it): those applicants are left out.
-        applicants = applicants.filtered(
-            lambda a: a.followup_stage_id != self.fu_offer_declined
-        )
-        self.assertGreater(len(applicants), 140)
+        self.assertEqual(len(applicants), 150)
         stored = {a.id: [a[n] for n in names] for a in applicants}
+        # Every story is there, the declined offers included (who declined is read
+        # from the refuse reason, the stage follows).
+        self.assertIn(self.fu_offer_declined, applicants.followup_stage_id)
+        self.assertIn("candidate", applicants.mapped("declined_by"))
+        self.assertIn("company", applicants.mapped("declined_by"))
+        self.assertIn("pending_start", applicants.mapped("onboarding_state"))
+        # The furthest stage the reports read: what the backfill from Odoo's own
+        # stage history finds.
+        furthest = {a.id: a.furthest_stage_id for a in applicants}
+        self.assertTrue(all(furthest.values()))
+        self.env.cr.execute(
+            "UPDATE hr_applicant SET furthest_stage_id = NULL WHERE id IN %s",
+            (tuple(applicants.ids),),
+        )
+        applicants.invalidate_recordset(["furthest_stage_id"])
+        self.env["hr.applicant"]._followup_backfill_furthest_stage()
+        self.assertEqual({a.id: a.furthest_stage_id for a in applicants}, furthest)
+        # The pool's rules reach the pool candidates the generator planned.
+        due = applicants.browse(data["due_ids"])
+        self.assertTrue(
+            all(
+                a.candidate_id._talent_pool_accepts_contact(data["now"].date())
+                for a in due
+            )
+        )
+        self.assertEqual(set(due.mapped("followup_stage_id")), {self.fu_talent_pool})
         applicants.invalidate_recordset(names)
         for name in names:
             self.env.add_to_compute(applicants._fields[name], applicants)

@@ -816,7 +816,7 @@ class HrApplicant(models.Model):
             if (
                 rule.trigger == "offer_declined"
                 and self.followup_stage_id
-                != self.env.ref("hr_recruitment_followup.followup_stage_offer_declined")
+                != self._followup_ref("followup_stage_offer_declined")
             ):
                 return None
             stamp = fields.Datetime.to_string(stage_anchor)
@@ -1492,16 +1492,10 @@ class HrApplicant(models.Model):
         their consent, until its expiry.
         """
         self.ensure_one()
-        pool_stage = self.env.ref(
-            "hr_recruitment_followup.followup_stage_talent_pool",
-            raise_if_not_found=False,
-        )
+        pool_stage = self._followup_ref("followup_stage_talent_pool")
         if pool_stage and rule.followup_stage_id == pool_stage:
             return self.candidate_id._talent_pool_accepts_contact(now.date())
-        pre_onboarding = self.env.ref(
-            "hr_recruitment_followup.followup_stage_pre_onboarding",
-            raise_if_not_found=False,
-        )
+        pre_onboarding = self._followup_ref("followup_stage_pre_onboarding")
         # No checkpoint before a first day that will not happen (or did).
         return not (
             self.onboarding_state in ENDED_ONBOARDING_STATES
@@ -1883,3 +1877,19 @@ class HrApplicant(models.Model):
              WHERE a.id = furthest.applicant_id
             """
         )
+
+    # ------------------------------------------------------------------
+    # Records of the addon's data, per applicant without a query
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _followup_ref(self, name):
+        """The addon's record ``name`` (an xml id of this module), or an empty
+        record. Unlike ``env.ref``, no query checks that it exists: the planner
+        asks it for every applicant and rule, and the xml id is cached."""
+        res_model, res_id = self.env["ir.model.data"]._xmlid_to_res_model_res_id(
+            f"hr_recruitment_followup.{name}", raise_if_not_found=False
+        )
+        if not res_model:
+            return self.env["hr.recruitment.followup.stage"]
+        return self.env[res_model].browse(res_id)

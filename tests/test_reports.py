@@ -58,6 +58,7 @@ class ReportsCommon(FollowupCommon):
         # the planned contacts of the log only.
         cls.env["hr.recruitment.followup.rule"].search([]).active = False
         cls.now = fields.Datetime.now().replace(minute=0, second=0, microsecond=0)
+        cls.today = fields.Date.context_today(cls.recruiter)
         cls.company_a = cls.env["res.company"].create({"name": "Followup Reports A"})
         cls.company_b = cls.env["res.company"].create({"name": "Followup Reports B"})
         cls.rec_a = cls._user("fu_rep_rec_a", "Recruiter Li", cls.company_a)
@@ -70,12 +71,6 @@ class ReportsCommon(FollowupCommon):
             name="HR Director Sun",
             company_id=cls.company_a.id,
             company_ids=[Command.set((cls.company_a | cls.company_b).ids)],
-        )
-        # "Today" as the users of these reports see it (no time zone of their own:
-        # UTC's, as the report views' CURRENT_DATE), not as the superuser does:
-        # late in the evening UTC the two are different days.
-        cls.today = fields.Date.context_today(
-            cls.env["res.users"].with_user(cls.manager_ab)
         )
         cls.interviewer_a = new_test_user(
             cls.env,
@@ -183,7 +178,7 @@ class ReportsCommon(FollowupCommon):
             "Strong SQL", cls.today + timedelta(days=365)
         )
         cls.p2.candidate_id._talent_pool_add(
-            "Good analyst", cls.today + timedelta(days=30)
+            "Good analyst", cls.today + timedelta(days=1)
         )
         cls.p2.candidate_id.talent_pool_expiry = cls.today - timedelta(days=1)
         cls.p3b = cls._pipeline_applicant(
@@ -987,12 +982,7 @@ class TestSummaryPdf(ReportsCommon):
         with Form(
             self.env["hr.recruitment.followup.summary"].with_user(self.manager_ab)
         ) as form:
-            self.assertEqual(
-                form.date_to,
-                fields.Date.context_today(
-                    self.env["res.users"].with_user(self.manager_ab)
-                ),
-            )
+            self.assertEqual(form.date_to, fields.Date.context_today(self.manager_ab))
             self.assertEqual(form.date_from.day, 1)
             form.company_id = self.company_a
         action = form.record.action_print()

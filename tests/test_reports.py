@@ -180,7 +180,9 @@ class ReportsCommon(FollowupCommon):
         cls.p2.candidate_id._talent_pool_add(
             "Good analyst", cls.today + timedelta(days=1)
         )
-        cls.p2.candidate_id.talent_pool_expiry = cls.today - timedelta(days=1)
+        # Expired yesterday: the pool counts its expiry dates in the server's
+        # calendar (UTC), not the recruiter's.
+        cls.p2.candidate_id.talent_pool_expiry = fields.Date.today() - timedelta(days=1)
         cls.p3b = cls._pipeline_applicant(
             "P3 again", cls.job_c, cls.rec_a, [], candidate=cls.p3.candidate_id
         )
@@ -982,7 +984,11 @@ class TestSummaryPdf(ReportsCommon):
         with Form(
             self.env["hr.recruitment.followup.summary"].with_user(self.manager_ab)
         ) as form:
-            self.assertEqual(form.date_to, fields.Date.context_today(self.manager_ab))
+            # The manager's own today (their time zone, not the test runner's).
+            self.assertEqual(
+                form.date_to,
+                fields.Date.context_today(self.manager_ab.with_user(self.manager_ab)),
+            )
             self.assertEqual(form.date_from.day, 1)
             form.company_id = self.company_a
         action = form.record.action_print()

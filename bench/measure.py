@@ -27,7 +27,13 @@ REPORT_MODEL_PREFIXES = (
     "hr.recruitment.followup.report",
     "hr.applicant.followup.report",
 )
-REPORT_MODELS = ()
+# The reports of the reports feature (SQL views), named after what they report.
+REPORT_MODELS = (
+    "hr.recruitment.followup.funnel.report",
+    "hr.recruitment.followup.decline.report",
+    "hr.recruitment.followup.sla.report",
+    "hr.recruitment.followup.pool.report",
+)
 # Columns of the applicant the scheduled job changes; restored between runs.
 PLAN_COLUMNS = (
     "followup_rule_id",

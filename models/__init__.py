@@ -9,3 +9,4 @@ from . import hr_applicant_refuse_reason
 from . import hr_candidate
 from . import hr_applicant
 from . import hr_job
+from . import mail_template

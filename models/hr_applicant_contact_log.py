@@ -38,13 +38,15 @@ class HrApplicantContactLog(models.Model):
         index=True,
         check_company=True,
     )
+    # Precomputed: written by the INSERT of a (batch) create, not by an UPDATE
+    # after it.
     candidate_id = fields.Many2one(
-        related="applicant_id.candidate_id", store=True, index=True
+        related="applicant_id.candidate_id", store=True, index=True, precompute=True
     )
     company_id = fields.Many2one(
-        related="applicant_id.company_id", store=True, index=True
+        related="applicant_id.company_id", store=True, index=True, precompute=True
     )
-    job_id = fields.Many2one(related="applicant_id.job_id", store=True)
+    job_id = fields.Many2one(related="applicant_id.job_id", store=True, precompute=True)
     channel = fields.Selection(
         CONTACT_CHANNELS,
         required=True,

@@ -22,6 +22,15 @@ RESULTS_END = "<!-- bench:latest:end -->"
 HERE = os.path.dirname(os.path.abspath(__file__))
 TEMPLATE = "hr_recruitment_followup.mail_template_followup_talent_pool"
 RULE = "hr_recruitment_followup.followup_rule_talent_pool"
+VACUUM_TABLES = (
+    "res_partner",
+    "hr_candidate",
+    "hr_applicant",
+    "calendar_event",
+    "hr_applicant_contact_log",
+    "mail_message",
+    "mail_mail",
+)
 
 
 def parse_args(argv):
@@ -123,6 +132,7 @@ class Bench:
             env, self.data["applicant_ids"], commit=self.commit
         )
         planned = time.perf_counter() - start
+        self.measure.vacuum(env, VACUUM_TABLES)
         self.due = self.measure.due_count(env)
         say(f"planned in {planned:.1f} s; due now: {self.due}")
         if self.due != args.due:
@@ -185,7 +195,7 @@ class Bench:
                 f"{self.addon['logs']} logs for {self.due} due."
             )
         self.measure.restore(self.env, self.marks)
-        self.commit()
+        self.measure.vacuum(self.env)
 
     def part_b(self):
         """(b) a base_automation time rule sending the same template."""
@@ -203,7 +213,7 @@ class Bench:
         automation.action_server_ids.unlink()
         automation.unlink()
         self.measure.restore(env, self.marks)
-        self.commit()
+        self.measure.vacuum(env)
 
     def rows_ab(self):
         addon, base = self.addon, self.base
@@ -272,6 +282,7 @@ class Bench:
         extra = self.datagen.generate(env, not_due, 0, more_logs, plan=False, seed=43)
         self.commit()
         self.datagen.plan_applicants(env, extra["applicant_ids"], commit=self.commit)
+        self.measure.vacuum(env, VACUUM_TABLES)
         say(f"(c) due now: {self.measure.due_count(env)}")
         self.marks = self.measure.snapshot(env, self.data["due_ids"])
         self.commit()

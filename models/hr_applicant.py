@@ -7,6 +7,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models, modules
 from odoo.exceptions import UserError, ValidationError
+from odoo.osv import expression
 from odoo.tools import SQL, html2plaintext
 
 from .followup_policy import (
@@ -692,26 +693,26 @@ class HrApplicant(models.Model):
         """Applicants whose last answer logged by a person was neutral or negative."""
         if not self:
             return set()
-        Log = self.env["hr.applicant.contact.log"].sudo()
-        Log.flush_model(["applicant_id", "automated", "outcome", "contact_date"])
-        answers = Log._search(
-            [
-                ("applicant_id", "in", self.ids),
-                ("automated", "=", False),
-                ("outcome", "!=", False),
-            ]
+        self.env["hr.applicant.contact.log"].flush_model(
+            ["applicant_id", "automated", "outcome", "contact_date"]
         )
-        # The latest answer of each applicant only, not all of them: served by
-        # the (applicant_id, contact_date DESC) index.
+        # The latest answer of each applicant only, not all of them: one short
+        # scan of the (applicant_id, contact_date DESC) index each.
         self.env.cr.execute(
             SQL(
                 """
-                SELECT DISTINCT ON (log.applicant_id) log.applicant_id, log.outcome
-                FROM hr_applicant_contact_log log
-                WHERE log.id IN %s
-                ORDER BY log.applicant_id, log.contact_date DESC, log.id DESC
+                SELECT applicant.id, answer.outcome
+                FROM unnest(%s) AS applicant(id)
+                CROSS JOIN LATERAL (
+                    SELECT log.outcome FROM hr_applicant_contact_log log
+                    WHERE log.applicant_id = applicant.id
+                      AND log.automated IS NOT TRUE
+                      AND log.outcome IS NOT NULL
+                    ORDER BY log.contact_date DESC, log.id DESC
+                    LIMIT 1
+                ) AS answer
                 """,
-                answers.subselect(),
+                list(self.ids),
             )
         )
         return {
@@ -990,13 +991,19 @@ class HrApplicant(models.Model):
     def _get_followup_due_domain(self, now):
         """Applicants the scheduled job handles at ``now``: a follow-up is due, or
         a rule change asked for a new plan."""
-        return [
-            "|",
-            "&",
-            ("followup_rule_id", "!=", False),
-            ("next_followup_date", "<=", now),
-            ("followup_needs_plan", "=", True),
-        ]
+        return expression.OR(
+            [self._get_followup_send_domain(now), self._get_followup_replan_domain()]
+        )
+
+    @api.model
+    def _get_followup_send_domain(self, now):
+        """Applicants with an automated follow-up due by ``now``."""
+        return [("followup_rule_id", "!=", False), ("next_followup_date", "<=", now)]
+
+    @api.model
+    def _get_followup_replan_domain(self):
+        """Applicants a rule change asked the scheduled job to re-plan."""
+        return [("followup_needs_plan", "=", True)]
 
     @api.model
     def _followup_claim(self, now, limit, exclude):
@@ -1004,15 +1011,28 @@ class HrApplicant(models.Model):
 
         SKIP LOCKED lets a second cron worker take the next applicants instead
         of waiting for (and then repeating) the same ones.
+
+        Follow-ups due by ``now`` come first, by due time: read in that order
+        from the partial index on ``next_followup_date``, so that a claim costs
+        the same whatever the number of applicants due, or planned later. Once
+        none is left, the applicants only waiting for a new plan (they sort after
+        them).
         """
         self.env.flush_all()
-        query = self.with_context(active_test=False)._search(
-            [*self._get_followup_due_domain(now), ("id", "not in", list(exclude))],
-            order="next_followup_date, id",
-            limit=limit,
-        )
-        self.env.cr.execute(SQL("%s FOR UPDATE SKIP LOCKED", query.select()))
-        return [row[0] for row in self.env.cr.fetchall()]
+        Applicant = self.with_context(active_test=False)
+        send = expression.normalize_domain(self._get_followup_send_domain(now))
+        replan = expression.AND([self._get_followup_replan_domain(), ["!", *send]])
+        for domain in (send, replan):
+            query = Applicant._search(
+                [*domain, ("id", "not in", list(exclude))],
+                order="next_followup_date, id",
+                limit=limit,
+            )
+            self.env.cr.execute(SQL("%s FOR UPDATE SKIP LOCKED", query.select()))
+            ids = [row[0] for row in self.env.cr.fetchall()]
+            if ids:
+                return ids
+        return []
 
     @api.model
     def _followup_count_due(self, now, exclude=()):
@@ -1033,6 +1053,9 @@ class HrApplicant(models.Model):
         auto_commit = not modules.module.current_test
         Applicant = self.with_context(active_test=False, tracking_disable=True).sudo()
         done, seen = 0, set()
+        # Counted once: what a batch handles leaves the set due at ``now`` (it is
+        # sent and re-planned), so the rest is what was due minus what was done.
+        total = Applicant._followup_count_due(now)
         while True:
             ids = Applicant._followup_claim(now, batch_size, seen)
             if not ids:
@@ -1042,7 +1065,7 @@ class HrApplicant(models.Model):
                 Applicant.browse(ids)._followup_dispatch(now)
             done += len(ids)
             self.env["ir.cron"]._notify_progress(
-                done=done, remaining=Applicant._followup_count_due(now, seen)
+                done=done, remaining=max(total - done, 0)
             )
             if auto_commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
@@ -1051,13 +1074,7 @@ class HrApplicant(models.Model):
     def _followup_dispatch(self, now):
         """Execute the follow-ups of these applicants that are due at ``now``."""
         rules = self._followup_rules()
-        history = (
-            self._followup_history(
-                rules, hesitant=any(rules.mapped("escalate_hesitant"))
-            )
-            if rules
-            else None
-        )
+        history = self._followup_history(rules, hesitant=False) if rules else None
         decisions = self._followup_decide(now, history=history)
         due = {
             applicant: decision
@@ -1065,7 +1082,6 @@ class HrApplicant(models.Model):
             if decision[1] <= now
         }
         if due:
-            hesitant = history[2]
             log_vals = []
             by_rule = defaultdict(list)
             for applicant, (rule, *_rest) in due.items():
@@ -1077,9 +1093,10 @@ class HrApplicant(models.Model):
                 else:
                     log_vals += applicants._followup_prepare_activities(rule, due, now)
                 if rule.escalate_hesitant:
-                    applicants.filtered(lambda a: a.id in hesitant)._followup_escalate(
-                        rule, now
-                    )
+                    hesitant = applicants._followup_hesitant()
+                    applicants.browse(
+                        [a.id for a in applicants if a.id in hesitant]
+                    )._followup_escalate(rule, now)
             self.env["hr.applicant.contact.log"].sudo().create(log_vals)
         self._plan_next_followup()
 

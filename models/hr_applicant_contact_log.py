@@ -102,8 +102,14 @@ class HrApplicantContactLog(models.Model):
     # the rule, the key of a message: the scheduled job never writes it twice.
     followup_anchor = fields.Char(string="Anchor", readonly=True)
     followup_occurrence = fields.Integer(string="Repetition", readonly=True)
+    # Indexed: deleting a queued mail (the mail queue's clean-up, a user) looks
+    # for the contacts pointing to it, otherwise by reading the whole log.
     mail_id = fields.Many2one(
-        "mail.mail", string="Email", readonly=True, ondelete="set null"
+        "mail.mail",
+        string="Email",
+        readonly=True,
+        ondelete="set null",
+        index="btree_not_null",
     )
 
     _sql_constraints = [  # noqa: RUF012

@@ -122,6 +122,7 @@ class TestFastRendering(CadenceCommon):
         )
         waiting.invalidate_recordset(["followup_stage_date"])
         # No language of its own: the company's is used.
+        cls.company.partner_id.lang = "en_US"
         nolang = cls._candidate_applicant(
             "Zhao Lei", "Asia/Shanghai", stage_id=cls.stage_second.id
         )

@@ -228,6 +228,8 @@ def setup(env, seed=42):
         if "iap_enrich_auto_done" in env["res.company"]._fields:
             vals["iap_enrich_auto_done"] = True  # no call to Odoo's enrichment service
         companies |= env["res.company"].create(vals)
+    # The administrator manages recruiting in every company.
+    env.ref("base.user_admin").write({"company_ids": [(4, c.id) for c in companies]})
     group = env.ref("hr_recruitment.group_hr_recruitment_user")
     users = env["res.users"]
     for index in range(24):

@@ -443,7 +443,15 @@ def manager_reports(env, manager):
     """The manager's views over the log: every grouped view a search view offers,
     and the default pivot of every report model."""
     results = []
-    manager_env = env(user=manager, context=dict(env.context, tz=manager.tz or "UTC"))
+    # All the companies selected: the heaviest case.
+    manager_env = env(
+        user=manager,
+        context=dict(
+            env.context,
+            tz=manager.tz or "UTC",
+            allowed_company_ids=manager.company_ids.ids,
+        ),
+    )
     Log = manager_env["hr.applicant.contact.log"]
     search_arch = Log.get_views([(False, "search")])["views"]["search"]["arch"]
     for label, group_by in _group_bys(search_arch, Log._name):

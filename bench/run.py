@@ -46,6 +46,12 @@ def parse_args(argv):
     parser.add_argument(
         "--no-write", action="store_true", help="do not write RESULTS.md"
     )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=2,
+        help="runs of the job in (a) and (c), the fastest kept (the machine is shared)",
+    )
     parser.add_argument("--profile", help="write a cProfile of (a) to this file")
     args, odoo_args = parser.parse_known_args(argv)
     if args.smoke:
@@ -174,28 +180,40 @@ class Bench:
         env.invalidate_all()
         self.commit()
 
+    def best_dispatch(self, profile=None):
+        """The addon's job on the due applicants, ``--repeat`` times (data
+        restored after each run): the fastest run."""
+        best = None
+        for _i in range(max(self.args.repeat, 1)):
+            profiler = cProfile.Profile() if profile else None
+            if profiler:
+                profiler.enable()
+            result = self.measure.addon_dispatch(self.env, self.marks)
+            if profiler:
+                profiler.disable()
+                profiler.dump_stats(profile)
+                out = io.StringIO()
+                stats = pstats.Stats(profiler, stream=out)
+                stats.sort_stats("cumulative").print_stats(40)
+                print(out.getvalue())
+                profile = None
+            self.commit()
+            say("{mails} mails, {logs} logs in {seconds:.1f} s".format(**result))
+            self.measure.restore(self.env, self.marks)
+            self.measure.vacuum(self.env)
+            if best is None or result["seconds"] < best["seconds"]:
+                best = result
+        if best["mailed"] != self.due or best["logs"] != self.due:
+            self.notes.append(
+                f"{best['mailed']} applicants mailed and {best['logs']} logs "
+                f"for {self.due} due."
+            )
+        return best
+
     def part_a(self):
         """(a) the addon's scheduled job on the due applicants."""
         say(f"(a) the addon's job on {self.due} due applicants")
-        profiler = cProfile.Profile() if self.args.profile else None
-        if profiler:
-            profiler.enable()
-        self.addon = self.measure.addon_dispatch(self.env, self.marks)
-        if profiler:
-            profiler.disable()
-            profiler.dump_stats(self.args.profile)
-            out = io.StringIO()
-            pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(40)
-            print(out.getvalue())
-        self.commit()
-        say("(a) {mails} mails, {logs} logs in {seconds:.1f} s".format(**self.addon))
-        if self.addon["mailed"] != self.due or self.addon["logs"] != self.due:
-            self.notes.append(
-                f"(a) {self.addon['mailed']} applicants mailed and "
-                f"{self.addon['logs']} logs for {self.due} due."
-            )
-        self.measure.restore(self.env, self.marks)
-        self.measure.vacuum(self.env)
+        self.addon = self.best_dispatch(profile=self.args.profile)
 
     def part_b(self):
         """(b) a base_automation time rule sending the same template."""
@@ -286,8 +304,7 @@ class Bench:
         say(f"(c) due now: {self.measure.due_count(env)}")
         self.marks = self.measure.snapshot(env, self.data["due_ids"])
         self.commit()
-        doubled = self.measure.addon_dispatch(env, self.marks)
-        self.commit()
+        doubled = self.best_dispatch()
         change = (doubled["seconds"] - self.addon["seconds"]) / self.addon["seconds"]
         self.row(
             "c",
@@ -296,10 +313,6 @@ class Bench:
             target="< 10 % change",
             met=abs(change) < 0.10,
         )
-        if doubled["mailed"] != self.due:
-            self.notes.append(f"(c) {doubled['mailed']} mailed for {self.due} due.")
-        self.measure.restore(env, self.marks)
-        self.commit()
 
     def run(self):
         self.generate()

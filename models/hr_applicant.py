@@ -733,7 +733,7 @@ class HrApplicant(models.Model):
         )
         stage_anchor = self.followup_stage_date
         if rule.trigger == "interview_end":
-            ends = self.meeting_ids.filtered("stop").mapped("stop")
+            ends = [meeting.stop for meeting in self.meeting_ids if meeting.stop]
             if not ends:
                 return None
             base = max(ends)
@@ -1155,7 +1155,7 @@ class HrApplicant(models.Model):
         """Schedule an activity for the recruiter with the prepared message."""
         bodies = {}
         if rule.mail_template_id:
-            bodies = rule.mail_template_id._render_field("body_html", self.ids)
+            bodies = rule.mail_template_id._followup_render_field("body_html", self.ids)
         activity_vals, values = [], []
         model_id = self.env["ir.model"]._get_id("hr.applicant")
         for applicant in self:

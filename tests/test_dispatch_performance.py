@@ -136,6 +136,10 @@ class TestFastRendering(CadenceCommon):
         ids = Applicant.browse(self.applicants.ids).ids
         for template in self.templates:
             with self.subTest(template=template.name):
+                self.assertEqual(
+                    template._followup_render_field("body_html", ids),
+                    template._render_field("body_html", ids),
+                )
                 fast = template._followup_generate_template(ids)
                 core = template._generate_template(ids, SEND_FIELDS)
                 self.assertEqual(set(fast), set(core))

@@ -58,6 +58,7 @@ def parse_args(argv):
         for key, value in SMOKE.items():
             setattr(args, key, value)
         args.no_write = True
+        args.repeat = 1
     if args.due > args.applicants:
         parser.error("--due cannot exceed --applicants")
     args.skip = set(filter(None, args.skip.split(",")))

@@ -656,17 +656,19 @@ def _insert_people(cr, now):
     cr.execute(
         """
         INSERT INTO res_partner (
-            id, name, complete_name, email, email_normalized, phone, tz, lang,
+            id, name, complete_name, email, email_normalized, tz, lang,
             active, type, is_company, partner_share, commercial_partner_id,
             create_uid, write_uid, create_date, write_date
         )
-        SELECT partner_id, name, name, email, email, phone, tz, lang,
+        SELECT partner_id, name, name, email, email, tz, lang,
             TRUE, 'contact', FALSE, TRUE, partner_id,
             1, 1, create_date, create_date
         FROM bench_story
         """
     )
-    # Phones as hr.candidate stores them: sanitized to E.164.
+    # The phone is the candidate's (the partner's is indexed by trigrams, slow to
+    # fill with a hundred thousand similar numbers, and not read here). Stored as
+    # hr.candidate stores it: sanitized to E.164.
     cr.execute(
         """
         INSERT INTO hr_candidate (

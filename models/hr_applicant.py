@@ -1052,17 +1052,22 @@ class HrApplicant(models.Model):
         now = fields.Datetime.now()
         auto_commit = not modules.module.current_test
         Applicant = self.with_context(active_test=False, tracking_disable=True).sudo()
-        done, seen = 0, set()
+        done, stuck = 0, set()
         # Counted once: what a batch handles leaves the set due at ``now`` (it is
         # sent and re-planned), so the rest is what was due minus what was done.
         total = Applicant._followup_count_due(now)
+        due_domain = self._get_followup_due_domain(now)
         while True:
-            ids = Applicant._followup_claim(now, batch_size, seen)
+            ids = Applicant._followup_claim(now, batch_size, stuck)
             if not ids:
                 break
-            seen.update(ids)
             with self.env.cr.savepoint():
-                Applicant.browse(ids)._followup_dispatch(now)
+                batch = Applicant.browse(ids)
+                batch._followup_dispatch(now)
+                # Still due after its batch (nothing could be done now): not to be
+                # taken again in this run. Usually none, so the claim's exclusion
+                # stays short however many applicants the run handles.
+                stuck.update(batch.filtered_domain(due_domain).ids)
             done += len(ids)
             self.env["ir.cron"]._notify_progress(
                 done=done, remaining=max(total - done, 0)

@@ -161,13 +161,47 @@ def due_count(env):
 # ---------------------------------------------------------------------------
 
 
+@contextmanager
+def timing_sql(env):
+    """Yield a dict that gets ``sql_seconds`` (time in the cursor's execute, the
+    database's part) and ``claim_seconds`` (the job's selection) of the block."""
+    result = {"sql_seconds": 0.0, "claim_seconds": 0.0}
+    cr = env.cr
+    execute = cr.execute
+    Applicant = type(env["hr.applicant"])
+    claim = Applicant._followup_claim
+
+    def timed_execute(*args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return execute(*args, **kwargs)
+        finally:
+            result["sql_seconds"] += time.perf_counter() - start
+
+    def timed_claim(self, *args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return claim(self, *args, **kwargs)
+        finally:
+            result["claim_seconds"] += time.perf_counter() - start
+
+    cr.execute = timed_execute
+    Applicant._followup_claim = timed_claim
+    try:
+        yield result
+    finally:
+        del cr.execute
+        Applicant._followup_claim = claim
+
+
 def addon_dispatch(env, marks, batch_size=None):
     """Run the follow-up job on everything due now; time it and count its output."""
     Applicant = env["hr.applicant"]
     kwargs = {"batch_size": batch_size} if batch_size else {}
-    with counting(env.cr) as result:
+    with counting(env.cr) as result, timing_sql(env) as sql:
         done = Applicant._cron_process_followups(**kwargs)
         env.flush_all()
+    result.update(sql)
     result.update(created_since(env, marks), processed=done)
     result["per_second"] = (
         result["mails"] / result["seconds"] if result["seconds"] else 0

@@ -355,12 +355,11 @@ class TestDispatchQueries(CadenceCommon):
         ]
         self.assertEqual(len(applicants), 150)
         stored = {a.id: [a[n] for n in names] for a in applicants}
-        # Every story is there, the declined offers included (who declined is read
-        # from the refuse reason, the stage follows).
-        self.assertIn(self.fu_offer_declined, applicants.followup_stage_id)
+        # Who ended the application is read from the refuse reason: both kinds are
+        # generated (the rarer stories, a declined offer or a first day to come,
+        # may be missing from 150 applicants: the comparison below covers them).
         self.assertIn("candidate", applicants.mapped("declined_by"))
         self.assertIn("company", applicants.mapped("declined_by"))
-        self.assertIn("pending_start", applicants.mapped("onboarding_state"))
         # The furthest stage the reports read: what the backfill from Odoo's own
         # stage history finds.
         furthest = {a.id: a.furthest_stage_id for a in applicants}

@@ -18,3 +18,4 @@ from . import mail_activity_plan_template
 from . import hr_recruitment_followup_wecom_robot
 from . import hr_recruitment_followup_wecom_message
 from . import digest_digest
+from . import mail_template

@@ -5,10 +5,12 @@ from collections import defaultdict
 from datetime import timedelta
 
 import psycopg2.errors
+import pytz
 from markupsafe import Markup
 
 from odoo import api, fields, models, modules
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.osv import expression
 from odoo.tools import SQL, email_normalize, html2plaintext
 
 from .followup_access import check_scheduled_job_caller
@@ -38,7 +40,17 @@ CANDIDATE_FOLLOWUP_FIELDS = (
 WORTH_FIELDS = ("worth_job_match", "worth_stability", "worth_intent")
 # Caps look this far back; a rolling week plus a day of margin for time zones.
 CAP_LOOKBACK = timedelta(days=8)
-DISPATCH_BATCH_SIZE = 200
+# One batch, one INSERT per table: the ORM writes 100 rows per statement, so a
+# batch of up to 100 applicants costs the same queries whatever their number.
+DISPATCH_BATCH_SIZE = 100
+# The planner's decision, stored on the applicant.
+PLAN_FIELDS = (
+    "followup_rule_id",
+    "followup_rule_due",
+    "followup_rule_anchor",
+    "followup_rule_occurrence",
+    "followup_needs_plan",
+)
 # How long a decline survey invitation stays valid.
 DECLINE_SURVEY_DAYS = 30
 # The planner's decision, written by the planner only (as superuser).
@@ -363,16 +375,51 @@ class HrApplicant(models.Model):
         "user_id.tz",
     )
     def _compute_contact_dates(self):
+        latest_by_id = self._followup_latest_logs()
         for applicant in self:
-            latest = applicant.contact_log_ids.sorted(
-                lambda log: (log.contact_date, log.id or 0), reverse=True
-            )[:1]
-            applicant.last_contact_date = latest.contact_date
+            if applicant.id in latest_by_id:
+                contact_date, next_contact_date = latest_by_id[applicant.id]
+            else:
+                latest = applicant.contact_log_ids.sorted(
+                    lambda log: (log.contact_date, log.id or 0), reverse=True
+                )[:1]
+                contact_date, next_contact_date = (
+                    latest.contact_date,
+                    latest.next_contact_date,
+                )
+            applicant.last_contact_date = contact_date
             applicant.followup_planned_date = (
-                applicant._followup_planned_at(latest.next_contact_date)
-                if latest.next_contact_date
+                applicant._followup_planned_at(next_contact_date)
+                if next_contact_date
                 else False
             )
+
+    def _followup_latest_logs(self):
+        """{applicant id: (contact date, next contact) of its latest contact} in one
+        query, for the stored applicants whose contacts are all stored too (the
+        others are computed from the cache). An applicant may have hundreds of
+        contacts: reading them all to keep the latest one is what this avoids."""
+        ids = [applicant_id for applicant_id in self.ids if applicant_id]
+        if not ids:
+            return {}
+        Log = self.env["hr.applicant.contact.log"]
+        Log.flush_model(["applicant_id", "contact_date", "next_contact_date"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT DISTINCT ON (applicant_id)
+                    applicant_id, contact_date, next_contact_date
+                FROM hr_applicant_contact_log
+                WHERE applicant_id IN %s
+                ORDER BY applicant_id, contact_date DESC, id DESC
+                """,
+                tuple(ids),
+            )
+        )
+        latest = {row[0]: row[1:] for row in self.env.cr.fetchall()}
+        for applicant_id in ids:
+            latest.setdefault(applicant_id, (False, False))
+        return latest
 
     @api.depends("followup_rule_id", "followup_rule_due", "followup_planned_date")
     def _compute_next_followup_date(self):
@@ -423,8 +470,11 @@ class HrApplicant(models.Model):
     def _followup_candidate_tz(self):
         """The candidate's own time zone, else the company's, else the recruiter's."""
         self.ensure_one()
+        own = self.candidate_id.partner_id.tz
+        if own and own in pytz.all_timezones_set:
+            return pytz.timezone(own)  # the usual case: no need to look further
         return resolve_tz(
-            self.candidate_id.partner_id.tz,
+            own,
             (self.job_id.company_id or self.company_id).followup_tz,
             self.user_id.tz,
             self.company_id.partner_id.tz,
@@ -660,9 +710,11 @@ class HrApplicant(models.Model):
             or bool(self._followup_blocked_reason(phone_blacklist))
         )
 
-    def _followup_history(self, rules):
+    def _followup_history(self, rules, hesitant=True):
         """Everything the planner reads from the log, in three queries.
 
+        :param hesitant: whether to read the last answers (the planner does not
+            need them, the scheduled job's escalation does)
         :return: (rule_counts, contacts, hesitant) where rule_counts maps
             (applicant id, rule id, anchor) to (sent count, last sent date);
             contacts maps a candidate id to the sorted dates of its recent outbound
@@ -699,24 +751,39 @@ class HrApplicant(models.Model):
             ["contact_date:array_agg"],
         ):
             contacts[candidate.id] = sorted(dates)
-        hesitant = set()
-        answered = set()
-        for log in Log.search_read(
-            [
-                ("applicant_id", "in", self.ids),
-                ("automated", "=", False),
-                ("outcome", "!=", False),
-            ],
-            ["applicant_id", "outcome"],
-            order="applicant_id, contact_date desc, id desc",
-            load=None,
-        ):
-            if log["applicant_id"] in answered:
-                continue
-            answered.add(log["applicant_id"])
-            if log["outcome"] in ("neutral", "negative"):
-                hesitant.add(log["applicant_id"])
-        return rule_counts, contacts, hesitant
+        return rule_counts, contacts, self._followup_hesitant() if hesitant else set()
+
+    def _followup_hesitant(self):
+        """Applicants whose last answer logged by a person was neutral or negative."""
+        if not self:
+            return set()
+        self.env["hr.applicant.contact.log"].flush_model(
+            ["applicant_id", "automated", "outcome", "contact_date"]
+        )
+        # The latest answer of each applicant only, not all of them: one short
+        # scan of the (applicant_id, contact_date DESC) index each.
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT applicant.id, answer.outcome
+                FROM unnest(%s) AS applicant(id)
+                CROSS JOIN LATERAL (
+                    SELECT log.outcome FROM hr_applicant_contact_log log
+                    WHERE log.applicant_id = applicant.id
+                      AND log.automated IS NOT TRUE
+                      AND log.outcome IS NOT NULL
+                    ORDER BY log.contact_date DESC, log.id DESC
+                    LIMIT 1
+                ) AS answer
+                """,
+                list(self.ids),
+            )
+        )
+        return {
+            applicant_id
+            for applicant_id, outcome in self.env.cr.fetchall()
+            if outcome in ("neutral", "negative")
+        }
 
     def _followup_occurrence(self, rule, now, rule_counts):
         """The next occurrence of ``rule`` for this applicant.
@@ -730,7 +797,7 @@ class HrApplicant(models.Model):
         )
         stage_anchor = self.followup_stage_date
         if rule.trigger == "interview_end":
-            ends = self.meeting_ids.filtered("stop").mapped("stop")
+            ends = [meeting.stop for meeting in self.meeting_ids if meeting.stop]
             if not ends:
                 return None
             base = max(ends)
@@ -749,7 +816,7 @@ class HrApplicant(models.Model):
             if (
                 rule.trigger == "offer_declined"
                 and self.followup_stage_id
-                != self.env.ref("hr_recruitment_followup.followup_stage_offer_declined")
+                != self._followup_ref("followup_stage_offer_declined")
             ):
                 return None
             stamp = fields.Datetime.to_string(stage_anchor)
@@ -809,45 +876,62 @@ class HrApplicant(models.Model):
         # dispatched when due, held by the mail queue until the morning.
         return (send_at if capped != due else due), send_at
 
-    def _followup_decide(self, now):
-        """The next automated follow-up of each applicant: a pure decision.
-
-        :return: {applicant: (rule, due, anchor, occurrence, send_at)} for
-            applicants with a follow-up to plan; the others are absent.
-        """
-        rules = (
+    def _followup_rules(self):
+        return (
             self.env["hr.recruitment.followup.rule"]
             .sudo()
             .with_context(active_test=True)
             .search([])
         )
+
+    def _followup_decide(self, now, history=None):
+        """The next automated follow-up of each applicant: a pure decision.
+
+        :param history: what ``_followup_history(rules)`` returns for these
+            applicants and the active rules, when the caller already read it
+        :return: {applicant: (rule, due, anchor, occurrence, send_at)} for
+            applicants with a follow-up to plan; the others are absent.
+        """
+        rules = self._followup_rules()
         if not rules or not self:
             return {}
         # Opt-outs are not stored on the candidate: never trust a cached answer.
         self.candidate_id.invalidate_recordset(
             ["is_blacklisted", "phone_sanitized_blacklisted"]
         )
-        rule_counts, contacts, _hesitant = self._followup_history(rules)
+        rule_counts, contacts, _hesitant = history or self._followup_history(
+            rules, hesitant=False
+        )
         phone_blacklist = self._followup_phone_blacklist()
+        # What each rule filters on, read once instead of once per applicant.
+        levels = (False, "low", "medium", "high")
+        filters = [
+            (
+                rule,
+                rule.company_id.id,
+                rule.followup_stage_id.id,
+                rule.job_tier,
+                {level: rule._applies_to_worth(level) for level in levels},
+            )
+            for rule in rules
+        ]
         decisions = {}
         for applicant in self:
             if applicant._followup_blocked(phone_blacklist):
                 continue
+            company_id = applicant.company_id.id
+            stage_id = applicant.followup_stage_id.id
+            tier = applicant.job_id.followup_tier
+            level = applicant.worth_level
             best = None
-            for rule in rules:
-                if rule.company_id and rule.company_id != applicant.company_id:
+            for rule, rule_company_id, rule_stage_id, rule_tier, worth in filters:
+                if rule_company_id and rule_company_id != company_id:
                     continue
-                if (
-                    rule.followup_stage_id
-                    and rule.followup_stage_id != applicant.followup_stage_id
-                ):
+                if rule_stage_id and rule_stage_id != stage_id:
                     continue
-                if (
-                    rule.job_tier != "any"
-                    and rule.job_tier != applicant.job_id.followup_tier
-                ):
+                if rule_tier != "any" and rule_tier != tier:
                     continue
-                if not rule._applies_to_worth(applicant.worth_level):
+                if not worth[level]:
                     continue
                 if not applicant._followup_rule_applies(rule, now):
                     continue
@@ -881,39 +965,83 @@ class HrApplicant(models.Model):
         if not applicants:
             return
         decisions = applicants._followup_decide(fields.Datetime.now())
-        empty = {
-            "followup_rule_id": False,
-            "followup_rule_due": False,
-            "followup_rule_anchor": False,
-            "followup_rule_occurrence": 0,
-            "followup_needs_plan": False,
-        }
-        groups = defaultdict(list)
+        empty = (False, False, False, 0, False)
+        changed = {}
         for applicant in applicants:
             decision = decisions.get(applicant)
             if decision:
                 rule, due, anchor, sent, _send_at = decision
-                vals = {
-                    "followup_rule_id": rule.id,
-                    "followup_rule_due": due,
-                    "followup_rule_anchor": anchor,
-                    "followup_rule_occurrence": sent,
-                    "followup_needs_plan": False,
-                }
+                plan = (rule.id, due, anchor, sent, False)
             else:
-                vals = empty
-            current = {
-                "followup_rule_id": applicant.followup_rule_id.id,
-                "followup_rule_due": applicant.followup_rule_due,
-                "followup_rule_anchor": applicant.followup_rule_anchor,
-                "followup_rule_occurrence": applicant.followup_rule_occurrence,
-                "followup_needs_plan": applicant.followup_needs_plan,
-            }
-            if current != vals:
-                groups[tuple(sorted(vals.items()))].append(applicant.id)
-        for vals, ids in groups.items():
-            # The planner's own fields: nothing for the automation rules to react on.
-            applicants.browse(ids).with_context(tracking_disable=True).write(dict(vals))
+                plan = empty
+            current = (
+                applicant.followup_rule_id.id,
+                applicant.followup_rule_due,
+                applicant.followup_rule_anchor,
+                applicant.followup_rule_occurrence,
+                applicant.followup_needs_plan,
+            )
+            if current != plan:
+                changed[applicant.id] = plan
+        applicants._followup_store_plan(changed)
+
+    def _followup_store_plan(self, plans):
+        """Store the planner's decisions: {applicant id: (rule id, due, anchor,
+        occurrence, needs plan)}, in one UPDATE whatever their number.
+
+        These are the planner's own fields (no tracking, nothing for an
+        automation rule to react on), and every applicant gets different values:
+        a write() each would cost a query and an automation-rule check each.
+        ``next_followup_date`` follows in the same statement, as its compute says.
+        """
+        if not plans:
+            return
+        applicants = self.browse(list(plans))
+        fnames = [*PLAN_FIELDS, "next_followup_date", "followup_planned_date"]
+        applicants.flush_recordset(fnames)
+        rows = SQL(", ").join(
+            SQL(
+                "(%s, %s::int, %s::timestamp, %s::varchar, %s::int, %s::bool)",
+                applicant_id,
+                rule_id or None,
+                due or None,
+                anchor or None,
+                occurrence,
+                needs_plan,
+            )
+            for applicant_id, (rule_id, due, anchor, occurrence, needs_plan) in (
+                plans.items()
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE hr_applicant a SET
+                    followup_rule_id = v.rule_id,
+                    followup_rule_due = v.due,
+                    followup_rule_anchor = v.anchor,
+                    followup_rule_occurrence = v.occurrence,
+                    followup_needs_plan = v.needs_plan,
+                    next_followup_date = CASE WHEN v.rule_id IS NOT NULL
+                        THEN v.due ELSE a.followup_planned_date END,
+                    write_uid = %(uid)s,
+                    write_date = %(now)s
+                FROM (VALUES %(rows)s)
+                    AS v(id, rule_id, due, anchor, occurrence, needs_plan)
+                WHERE a.id = v.id
+                """,
+                uid=self.env.uid,
+                now=self.env.cr.now(),
+                rows=rows,
+            )
+        )
+        applicants.invalidate_recordset(
+            [*PLAN_FIELDS, "next_followup_date", "write_uid", "write_date"]
+        )
+        # Whatever depends on these fields is recomputed as after a write(),
+        # except next_followup_date, which the UPDATE already set.
+        applicants.modified([*PLAN_FIELDS, "next_followup_date"])
+        self.env.remove_to_compute(self._fields["next_followup_date"], applicants)
 
     @api.model
     def _followup_mark_for_replan(self, domain):
@@ -938,13 +1066,19 @@ class HrApplicant(models.Model):
     def _get_followup_due_domain(self, now):
         """Applicants the scheduled job handles at ``now``: a follow-up is due, or
         a rule change asked for a new plan."""
-        return [
-            "|",
-            "&",
-            ("followup_rule_id", "!=", False),
-            ("next_followup_date", "<=", now),
-            ("followup_needs_plan", "=", True),
-        ]
+        return expression.OR(
+            [self._get_followup_send_domain(now), self._get_followup_replan_domain()]
+        )
+
+    @api.model
+    def _get_followup_send_domain(self, now):
+        """Applicants with an automated follow-up due by ``now``."""
+        return [("followup_rule_id", "!=", False), ("next_followup_date", "<=", now)]
+
+    @api.model
+    def _get_followup_replan_domain(self):
+        """Applicants a rule change asked the scheduled job to re-plan."""
+        return [("followup_needs_plan", "=", True)]
 
     @api.model
     def _followup_claim(self, now, limit, exclude):
@@ -952,25 +1086,41 @@ class HrApplicant(models.Model):
 
         SKIP LOCKED lets a second cron worker take the next applicants instead
         of waiting for (and then repeating) the same ones.
+
+        Follow-ups due by ``now`` come first, by due time: read in that order
+        from the partial index on ``next_followup_date``, so that a claim costs
+        the same whatever the number of applicants due, or planned later. Once
+        none is left, the applicants only waiting for a new plan (they sort after
+        them).
         """
         self.env.flush_all()
-        query = self.with_context(active_test=False)._search(
-            [*self._get_followup_due_domain(now), ("id", "not in", list(exclude))],
-            order="next_followup_date, id",
-            limit=limit,
-        )
-        try:
-            with self.env.cr.savepoint(flush=False):
-                self.env.cr.execute(
-                    SQL("%s FOR UPDATE SKIP LOCKED", query.select()),
-                    log_exceptions=False,
+        Applicant = self.with_context(active_test=False)
+        send = expression.normalize_domain(self._get_followup_send_domain(now))
+        replan = expression.AND([self._get_followup_replan_domain(), ["!", *send]])
+        for domain in (send, replan):
+            query = Applicant._search(
+                [*domain, ("id", "not in", list(exclude))],
+                order="next_followup_date, id",
+                limit=limit,
+            )
+            try:
+                with self.env.cr.savepoint(flush=False):
+                    self.env.cr.execute(
+                        SQL("%s FOR UPDATE SKIP LOCKED", query.select()),
+                        log_exceptions=False,
+                    )
+                    ids = [row[0] for row in self.env.cr.fetchall()]
+            except psycopg2.errors.SerializationFailure:
+                # Another transaction handled (and committed) a due applicant
+                # after this one's snapshot: what it did is done; the next run
+                # takes the rest.
+                _logger.info(
+                    "Follow-ups: applicants handled concurrently, stopping here"
                 )
-                return [row[0] for row in self.env.cr.fetchall()]
-        except psycopg2.errors.SerializationFailure:
-            # Another transaction handled (and committed) a due applicant after
-            # this one's snapshot: what it did is done; the next run takes the rest.
-            _logger.info("Follow-ups: applicants handled concurrently, stopping here")
-            return []
+                return []
+            if ids:
+                return ids
+        return []
 
     @api.model
     def _followup_count_due(self, now, exclude=()):
@@ -993,17 +1143,25 @@ class HrApplicant(models.Model):
         now = fields.Datetime.now()
         auto_commit = self._followup_auto_commit()
         Applicant = self.with_context(active_test=False, tracking_disable=True).sudo()
-        done, seen = 0, set()
+        done, stuck = 0, set()
+        # Counted once: what a batch handles leaves the set due at ``now`` (it is
+        # sent and re-planned), so the rest is what was due minus what was done.
+        total = Applicant._followup_count_due(now)
+        due_domain = self._get_followup_due_domain(now)
         while True:
-            ids = Applicant._followup_claim(now, batch_size, seen)
+            ids = Applicant._followup_claim(now, batch_size, stuck)
             if not ids:
                 break
-            seen.update(ids)
             with self.env.cr.savepoint():
-                Applicant.browse(ids)._followup_dispatch(now)
+                batch = Applicant.browse(ids)
+                batch._followup_dispatch(now)
+                # Still due after its batch (nothing could be done now): not to be
+                # taken again in this run. Usually none, so the claim's exclusion
+                # stays short however many applicants the run handles.
+                stuck.update(batch.filtered_domain(due_domain).ids)
             done += len(ids)
             self.env["ir.cron"]._notify_progress(
-                done=done, remaining=Applicant._followup_count_due(now, seen)
+                done=done, remaining=max(total - done, 0)
             )
             if auto_commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
@@ -1017,16 +1175,15 @@ class HrApplicant(models.Model):
 
     def _followup_dispatch(self, now):
         """Execute the follow-ups of these applicants that are due at ``now``."""
-        decisions = self._followup_decide(now)
+        rules = self._followup_rules()
+        history = self._followup_history(rules, hesitant=False) if rules else None
+        decisions = self._followup_decide(now, history=history)
         due = {
             applicant: decision
             for applicant, decision in decisions.items()
             if decision[1] <= now
         }
         if due:
-            _counts, _contacts, hesitant = self._followup_history(
-                self.env["hr.recruitment.followup.rule"]
-            )
             log_vals = []
             by_rule = defaultdict(list)
             for applicant, (rule, *_rest) in due.items():
@@ -1046,9 +1203,10 @@ class HrApplicant(models.Model):
                 else:
                     log_vals += applicants._followup_prepare_activities(rule, due, now)
                 if rule.escalate_hesitant:
-                    applicants.filtered(lambda a: a.id in hesitant)._followup_escalate(
-                        rule, now
-                    )
+                    hesitant = applicants._followup_hesitant()
+                    applicants.browse(
+                        [a.id for a in applicants if a.id in hesitant]
+                    )._followup_escalate(rule, now)
             self.env["hr.applicant.contact.log"].sudo().create(log_vals)
         self._plan_next_followup()
 
@@ -1073,30 +1231,31 @@ class HrApplicant(models.Model):
         """Queue the rule's email for these applicants: the mail queue sends it.
 
         Mails that would reach the candidate outside contact hours wait in the
-        queue until ``scheduled_date``.
+        queue until ``scheduled_date``. All of them are rendered and created at
+        once (see ``mail.template._followup_send_batch``).
         """
-        by_send_at = defaultdict(list)
+        email_values = {}
+        later = set()
         for applicant in self:
             send_at = decisions[applicant][4]
-            by_send_at[send_at if send_at > now else False].append(applicant.id)
-        mail_by_applicant = {}
-        for send_at, ids in by_send_at.items():
-            mails = rule.mail_template_id.send_mail_batch(
-                ids,
-                email_values={"auto_delete": False, "scheduled_date": send_at},
-            )
-            mail_by_applicant.update((mail.res_id, mail) for mail in mails)
-        later = [send_at for send_at in by_send_at if send_at]
+            send_at = send_at if send_at > now else False
+            email_values[applicant.id] = {
+                "auto_delete": False,
+                "scheduled_date": send_at,
+            }
+            if send_at:
+                later.add(send_at)
+        sent = rule.mail_template_id._followup_send_batch(self.ids, email_values)
         if later:
-            self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger(later)
+            self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger(sorted(later))
         values = []
         for applicant in self:
-            mail = mail_by_applicant.get(applicant.id)
+            mail, subject = sent.get(applicant.id, (None, None))
             values.append(
                 applicant._followup_log_values(
                     rule,
                     decisions[applicant],
-                    mail.subject if mail else rule.name,
+                    subject if mail else rule.name,
                     mail=mail,
                 )
             )
@@ -1112,7 +1271,7 @@ class HrApplicant(models.Model):
             return []
         bodies = {}
         if rule.mail_template_id:
-            bodies = rule.mail_template_id._render_field("body_html", self.ids)
+            bodies = rule.mail_template_id._followup_render_field("body_html", self.ids)
         activity_type = rule.activity_type_id or self.env.ref(
             "hr_recruitment_followup.mail_activity_type_followup"
         )
@@ -1192,8 +1351,8 @@ class HrApplicant(models.Model):
     # ------------------------------------------------------------------
 
     def _compute_decline_survey_url(self):
-        base_url = self.get_base_url() if self else ""
         for applicant in self:
+            base_url = applicant.get_base_url()
             answer = applicant.sudo().response_ids.filtered(
                 lambda a: a.survey_id.followup_decline_survey and a.state != "done"
             )[-1:]
@@ -1338,16 +1497,10 @@ class HrApplicant(models.Model):
         their consent, until its expiry.
         """
         self.ensure_one()
-        pool_stage = self.env.ref(
-            "hr_recruitment_followup.followup_stage_talent_pool",
-            raise_if_not_found=False,
-        )
+        pool_stage = self._followup_ref("followup_stage_talent_pool")
         if pool_stage and rule.followup_stage_id == pool_stage:
             return self.candidate_id._talent_pool_accepts_contact(now.date())
-        pre_onboarding = self.env.ref(
-            "hr_recruitment_followup.followup_stage_pre_onboarding",
-            raise_if_not_found=False,
-        )
+        pre_onboarding = self._followup_ref("followup_stage_pre_onboarding")
         # No checkpoint before a first day that will not happen (or did).
         return not (
             self.onboarding_state in ENDED_ONBOARDING_STATES
@@ -1729,3 +1882,19 @@ class HrApplicant(models.Model):
              WHERE a.id = furthest.applicant_id
             """
         )
+
+    # ------------------------------------------------------------------
+    # Records of the addon's data, per applicant without a query
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _followup_ref(self, name):
+        """The addon's record ``name`` (an xml id of this module), or an empty
+        record. Unlike ``env.ref``, no query checks that it exists: the planner
+        asks it for every applicant and rule, and the xml id is cached."""
+        res_model, res_id = self.env["ir.model.data"]._xmlid_to_res_model_res_id(
+            f"hr_recruitment_followup.{name}", raise_if_not_found=False
+        )
+        if not res_model:
+            return self.env["hr.recruitment.followup.stage"]
+        return self.env[res_model].browse(res_id)

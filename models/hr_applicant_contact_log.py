@@ -66,13 +66,15 @@ class HrApplicantContactLog(models.Model):
         index=True,
         check_company=True,
     )
+    # Precomputed: written by the INSERT of a (batch) create, not by an UPDATE
+    # after it.
     candidate_id = fields.Many2one(
-        related="applicant_id.candidate_id", store=True, index=True
+        related="applicant_id.candidate_id", store=True, index=True, precompute=True
     )
     company_id = fields.Many2one(
-        related="applicant_id.company_id", store=True, index=True
+        related="applicant_id.company_id", store=True, index=True, precompute=True
     )
-    job_id = fields.Many2one(related="applicant_id.job_id", store=True)
+    job_id = fields.Many2one(related="applicant_id.job_id", store=True, precompute=True)
     channel = fields.Selection(
         CONTACT_CHANNELS,
         required=True,
@@ -128,8 +130,9 @@ class HrApplicantContactLog(models.Model):
     # the rule, the key of a message: the scheduled job never writes it twice.
     followup_anchor = fields.Char(string="Anchor", readonly=True)
     followup_occurrence = fields.Integer(string="Repetition", readonly=True)
-    # The mail queue looks up the logs of the mails it is about to send
-    # (mail_id IN ...) to cancel those of candidates who opted out meanwhile.
+    # Indexed: the mail queue looks up the logs of the mails it is about to send
+    # (mail_id IN ...) to cancel those of candidates who opted out meanwhile, and
+    # deleting a queued mail looks for the contacts pointing to it.
     mail_id = fields.Many2one(
         "mail.mail",
         string="Email",
@@ -154,6 +157,15 @@ class HrApplicantContactLog(models.Model):
             """
             CREATE INDEX IF NOT EXISTS hr_applicant_contact_log_applicant_date_idx
             ON hr_applicant_contact_log (applicant_id, contact_date DESC)
+            """
+        )
+        # The log grouped by applicant, for a user of one or several companies:
+        # WHERE company_id IN (...) GROUP BY applicant_id, read from the index
+        # alone (half the time of reading the table at a million contacts).
+        self.env.cr.execute(
+            """
+            CREATE INDEX IF NOT EXISTS hr_applicant_contact_log_applicant_company_idx
+            ON hr_applicant_contact_log (applicant_id, company_id)
             """
         )
         return res

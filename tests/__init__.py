@@ -17,3 +17,4 @@ from . import test_wecom
 from . import test_import
 from . import test_tour
 from . import test_reports
+from . import test_dispatch_performance

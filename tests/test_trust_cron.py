@@ -483,14 +483,23 @@ class TestTrustCronConcurrency(BaseCase):
             self.assertEqual(applicants.followup_rule_id, rule)
         self.addCleanup(self._delete_data)
         Applicant = self.registry["hr.applicant"]
-        original = Applicant._get_followup_due_domain
+        send, replan = (
+            Applicant._get_followup_send_domain,
+            Applicant._get_followup_replan_domain,
+        )
         ids = self.ids
 
-        def only_ours(model, now):
-            return [*original(model, now), ("id", "in", ids)]
+        def only_ours_due(model, now):
+            return [*send(model, now), ("id", "in", ids)]
+
+        def only_ours_replanned(model):
+            return [*replan(model), ("id", "in", ids)]
 
         self.startPatcher(
-            patch.object(Applicant, "_get_followup_due_domain", only_ours)
+            patch.object(Applicant, "_get_followup_send_domain", only_ours_due)
+        )
+        self.startPatcher(
+            patch.object(Applicant, "_get_followup_replan_domain", only_ours_replanned)
         )
 
     @contextmanager

@@ -1,4 +1,5 @@
 from . import followup_policy
+from . import followup_bulk
 from . import res_company
 from . import res_config_settings
 from . import hr_recruitment_followup_stage

@@ -1207,7 +1207,9 @@ class HrApplicant(models.Model):
                     applicants.browse(
                         [a.id for a in applicants if a.id in hesitant]
                     )._followup_escalate(rule, now)
-            self.env["hr.applicant.contact.log"].sudo().create(log_vals)
+            self.env["hr.applicant.contact.log"].sudo()._followup_create_automated(
+                log_vals
+            )
         self._plan_next_followup()
 
     def _followup_log_values(self, rule, decision, summary, mail=None, channel=None):
@@ -1892,9 +1894,14 @@ class HrApplicant(models.Model):
         """The addon's record ``name`` (an xml id of this module), or an empty
         record. Unlike ``env.ref``, no query checks that it exists: the planner
         asks it for every applicant and rule, and the xml id is cached."""
-        res_model, res_id = self.env["ir.model.data"]._xmlid_to_res_model_res_id(
-            f"hr_recruitment_followup.{name}", raise_if_not_found=False
-        )
+        # Kept for the cursor's life (a cron run, a request): the planner asks
+        # it tens of thousands of times in a run.
+        refs = self.env.cr.cache.setdefault("hr_recruitment_followup_refs", {})
+        if name not in refs:
+            refs[name] = self.env["ir.model.data"]._xmlid_to_res_model_res_id(
+                f"hr_recruitment_followup.{name}", raise_if_not_found=False
+            )
+        res_model, res_id = refs[name]
         if not res_model:
             return self.env["hr.recruitment.followup.stage"]
         return self.env[res_model].browse(res_id)

@@ -5,6 +5,8 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
+from . import followup_bulk
+
 CONTACT_CHANNELS = [
     ("email", "Email"),
     ("phone", "Phone"),
@@ -295,6 +297,39 @@ class HrApplicantContactLog(models.Model):
         # logs are re-planned by the scheduled job that wrote them.
         manual.applicant_id._plan_next_followup()
         return logs
+
+    @api.model
+    def _followup_create_automated(self, vals_list):
+        """``create(vals_list)`` for the scheduled job's logs, in one INSERT (see
+        followup_bulk), unless another module or an automation rule extends
+        create(). The stored computed fields get what their computes give: the
+        applicant's candidate, contact, company, position and follow-up stage.
+        """
+        if not vals_list:
+            return self.browse()
+        if not self.env.su or not followup_bulk.create_is_stock(
+            self, (HrApplicantContactLog.__module__,)
+        ):
+            return self.create(vals_list)
+        applicants = self.env["hr.applicant"].browse(
+            [vals["applicant_id"] for vals in vals_list]
+        )
+        complete = []
+        for vals, applicant in zip(vals_list, applicants, strict=True):
+            vals = {
+                "candidate_id": applicant.candidate_id.id,
+                "partner_id": applicant.candidate_id.partner_id.id,
+                "company_id": applicant.company_id.id,
+                "job_id": applicant.job_id.id,
+                "followup_stage_id": applicant.followup_stage_id.id,
+                **vals,
+            }
+            vals.setdefault("channel", applicant.preferred_channel or "phone")
+            complete.append(vals)
+        complete = followup_bulk.with_defaults(self, complete)
+        if not followup_bulk.insertable(self, complete):
+            return self.create(vals_list)
+        return followup_bulk.insert(self, complete)
 
     def write(self, vals):
         self._check_automation_fields([vals], written=True)

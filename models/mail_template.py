@@ -93,7 +93,7 @@ class MailTemplate(models.Model):
             if res_id in names:
                 values["record_name"] = names[res_id]
             values_list.append(values)
-        mails = self.env["mail.mail"].sudo().create(values_list)
+        mails = self.env["mail.mail"].sudo()._followup_create_batch(values_list)
         for mail, attachments in zip(mails, attachments_list, strict=True):
             if attachments:
                 # As send_mail_batch(): report-like attachments join the message.

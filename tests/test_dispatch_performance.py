@@ -1,8 +1,10 @@
 from datetime import date, datetime
 
+import psycopg2
 from freezegun import freeze_time
 
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from ..bench import datagen, measure
 from ..models.hr_applicant import DISPATCH_BATCH_SIZE
@@ -202,6 +204,113 @@ class TestFastRendering(CadenceCommon):
                 fast_mail.read(MAIL_FIELDS)[0] | {"id": 0},
                 core_mail.read(MAIL_FIELDS)[0] | {"id": 0},
             )
+            # Every column written, not only the fields above: the mails are
+            # inserted by the job itself (followup_bulk), not by create().
+            self.assertEqual(self._rows(fast_mail), self._rows(core_mail))
+            self.assertTrue(fast_mail.message_id.startswith("<"))
+            self.assertNotEqual(fast_mail.message_id, core_mail.message_id)
+
+    def _rows(self, mail):
+        """Every column of the mail and its message, and its many2many links,
+        but those unique to each row."""
+        self.env.flush_all()
+        cr = self.env.cr
+        rows = {}
+        for table, key in (
+            ("mail_mail", mail.id),
+            ("mail_message", mail.mail_message_id.id),
+        ):
+            cr.execute(f"SELECT * FROM {table} WHERE id = %s", (key,))
+            names = [column.name for column in cr.description]
+            rows[table] = {
+                name: value
+                for name, value in zip(names, cr.fetchone(), strict=True)
+                if name not in MAIL_UNIQUE_FIELDS
+            }
+        for table, column, key in (
+            ("mail_mail_res_partner_rel", "mail_mail_id", mail.id),
+            (
+                "mail_message_res_partner_rel",
+                "mail_message_id",
+                mail.mail_message_id.id,
+            ),
+        ):
+            cr.execute(
+                f"SELECT res_partner_id FROM {table} WHERE {column} = %s"
+                " ORDER BY res_partner_id",
+                (key,),
+            )
+            rows[table] = cr.fetchall()
+        return rows
+
+    @freeze_time("2026-03-02 06:00:00")
+    def test_bulk_mails_with_recipients_equal_create(self):
+        """Recipients given as partners (partner_to) are linked the same way."""
+        template = self.env.ref(
+            "hr_recruitment_followup.mail_template_followup_talent_pool"
+        )
+        partner = self.applicants[0].partner_id
+        template.write({"partner_to": str(partner.id), "email_to": False})
+        ids = self.applicants[:2].ids
+        fast = template._followup_send_batch(ids, {})
+        core = template._followup_send_batch_core(ids, {})
+        for res_id in ids:
+            fast_rows = self._rows(fast[res_id][0])
+            self.assertEqual(fast_rows, self._rows(core[res_id][0]))
+            self.assertEqual(
+                fast_rows["mail_mail_res_partner_rel"], [(partner.id,)], res_id
+            )
+
+    @freeze_time("2026-03-02 06:00:00")
+    def test_mail_create_patched_by_an_automation_rule_goes_through_create(self):
+        """An automation rule on new emails still sees the job's emails: with a
+        create() that is not the stock one, the job uses create()."""
+        Mail = self.env["mail.mail"].sudo()
+        self.assertTrue(Mail._followup_create_batch_supported([{"subject": "x"}]))
+        model = self.env["ir.model"]._get("mail.mail")
+        automation = self.env["base.automation"].create(
+            {
+                "name": "Tag new emails",
+                "model_id": model.id,
+                "trigger": "on_create",
+            }
+        )
+        self.env["ir.actions.server"].create(
+            {
+                "name": "Tag new emails",
+                "model_id": model.id,
+                "base_automation_id": automation.id,
+                "usage": "base_automation",
+                "state": "code",
+                "code": "records.write({'headers': 'X-Tagged: yes'})",
+            }
+        )
+        self.assertFalse(Mail._followup_create_batch_supported([{"subject": "x"}]))
+        template = self.env.ref(
+            "hr_recruitment_followup.mail_template_followup_talent_pool"
+        )
+        sent = template._followup_send_batch(self.applicants[:2].ids, {})
+        for mail, _subject in sent.values():
+            self.assertEqual(mail.headers, "X-Tagged: yes")
+        automation.unlink()
+        self.assertTrue(Mail._followup_create_batch_supported([{"subject": "x"}]))
+
+    def test_bulk_mails_with_what_only_create_handles_go_through_create(self):
+        Mail = self.env["mail.mail"].sudo()
+        attachment = self.env["ir.attachment"].create(
+            {"name": "cv.txt", "raw": b"cv", "res_model": "mail.compose.message"}
+        )
+        for values in (
+            {"subject": "x", "attachment_ids": [(4, attachment.id)]},
+            {"subject": "x", "body": '<img src="data:image/png;base64,iVBORw0KGgo=">'},
+            {"subject": "x", "no_such_field": 1},
+        ):
+            with self.subTest(values=values):
+                self.assertFalse(Mail._followup_create_batch_supported([values]))
+        mail = Mail._followup_create_batch(
+            [{"subject": "x", "attachment_ids": [(4, attachment.id)]}]
+        )
+        self.assertEqual(mail.attachment_ids, attachment)
 
     def test_templates_core_cannot_render_fast_go_through_core(self):
         template = self.env.ref(
@@ -387,3 +496,90 @@ class TestDispatchQueries(CadenceCommon):
         for applicant in applicants:
             computed = [applicant[n] for n in names]
             self.assertEqual(computed, stored[applicant.id], applicant.partner_name)
+
+
+@tagged("post_install", "-at_install")
+class TestBulkContactLogs(CadenceCommon):
+    """The job inserts its contact logs itself (followup_bulk): the rows must be
+    those create() writes."""
+
+    def _row(self, log):
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT * FROM hr_applicant_contact_log WHERE id = %s", (log.id,)
+        )
+        names = [column.name for column in self.env.cr.description]
+        return {
+            name: value
+            for name, value in zip(names, self.env.cr.fetchone(), strict=True)
+            if name not in ("id", "create_date", "write_date", "followup_anchor")
+        }
+
+    def _vals(self, applicant, anchor, **extra):
+        return {
+            "applicant_id": applicant.id,
+            "direction": "outbound",
+            "contact_date": datetime(2026, 3, 2, 2, 0),
+            "automated": True,
+            "user_id": False,
+            "summary": "Talent pool news",
+            "rule_id": self.env.ref(
+                "hr_recruitment_followup.followup_rule_talent_pool"
+            ).id,
+            "followup_anchor": anchor,
+            "followup_occurrence": 0,
+            **extra,
+        }
+
+    def test_bulk_logs_equal_create(self):
+        Log = self.env["hr.applicant.contact.log"].sudo()
+        first = self._candidate_applicant("Zhang Wei", "Asia/Shanghai")
+        second = self._candidate_applicant(
+            "Li Na", "America/New_York", stage_id=self.stage_second.id
+        )
+        second.preferred_channel = "wechat"
+        for applicant, extra in ((first, {"channel": "email"}), (second, {})):
+            with self.subTest(applicant=applicant.partner_name):
+                bulk = Log._followup_create_automated(
+                    [self._vals(applicant, "bulk", **extra)]
+                )
+                core = Log.create([self._vals(applicant, "core", **extra)])
+                self.assertEqual(self._row(bulk), self._row(core))
+                self.assertEqual(bulk.partner_id, applicant.candidate_id.partner_id)
+                self.assertEqual(bulk.followup_stage_id, applicant.followup_stage_id)
+        self.assertEqual(second.contact_log_ids[:1].channel, "wechat")
+        # The applicant's last contact follows, as after create().
+        self.assertEqual(first.last_contact_date, datetime(2026, 3, 2, 2, 0))
+
+    def test_bulk_logs_keep_the_unique_key(self):
+        Log = self.env["hr.applicant.contact.log"].sudo()
+        applicant = self._candidate_applicant("Zhang Wei", "Asia/Shanghai")
+        Log._followup_create_automated([self._vals(applicant, "once")])
+        with (
+            self.assertRaises(psycopg2.errors.UniqueViolation),
+            mute_logger("odoo.sql_db"),
+        ):
+            Log._followup_create_automated([self._vals(applicant, "once")])
+
+    def test_log_create_extended_by_an_automation_rule_goes_through_create(self):
+        model = self.env["ir.model"]._get("hr.applicant.contact.log")
+        automation = self.env["base.automation"].create(
+            {"name": "Mark new logs", "model_id": model.id, "trigger": "on_create"}
+        )
+        self.env["ir.actions.server"].create(
+            {
+                "name": "Mark new logs",
+                "model_id": model.id,
+                "base_automation_id": automation.id,
+                "usage": "base_automation",
+                "state": "code",
+                "code": "records.write({'next_step': 'seen by a rule'})",
+            }
+        )
+        applicant = self._candidate_applicant("Zhang Wei", "Asia/Shanghai")
+        log = (
+            self.env["hr.applicant.contact.log"]
+            .sudo()
+            ._followup_create_automated([self._vals(applicant, "rule")])
+        )
+        self.assertEqual(log.next_step, "seen by a rule")

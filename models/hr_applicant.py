@@ -1043,6 +1043,77 @@ class HrApplicant(models.Model):
         applicants.modified([*PLAN_FIELDS, "next_followup_date"])
         self.env.remove_to_compute(self._fields["next_followup_date"], applicants)
 
+    def _followup_store_contact_dates(self):
+        """Store the last contact and planned contact of these applicants after
+        the scheduled job logged contacts: what ``_compute_contact_dates`` gives,
+        in one UPDATE.
+
+        The ORM would recompute them through the automation rules' hook, which
+        reads the applicants again to find the rules these fields trigger. When
+        no rule watches them, that is all it would do; when one does, the ORM
+        recomputes them itself, and the rule runs.
+        """
+        if not self or self._followup_contact_dates_watched():
+            return
+        names = ["last_contact_date", "followup_planned_date"]
+        self.env["hr.applicant.contact.log"].flush_model(
+            ["applicant_id", "contact_date", "next_contact_date"]
+        )
+        latest = self._followup_latest_logs()
+        rows = SQL(", ").join(
+            SQL(
+                "(%s, %s::timestamp, %s::timestamp)",
+                applicant.id,
+                latest[applicant.id][0] or None,
+                applicant._followup_planned_at(latest[applicant.id][1])
+                if latest[applicant.id][1]
+                else None,
+            )
+            for applicant in self
+        )
+        fields_ = [self._fields[name] for name in names]
+        for field in fields_:
+            self.env.remove_to_compute(field, self)
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE hr_applicant a
+                SET last_contact_date = v.last, followup_planned_date = v.planned
+                FROM (VALUES %s) AS v(id, last, planned)
+                WHERE a.id = v.id
+                """,
+                rows,
+            )
+        )
+        self.invalidate_recordset(names)
+        self.modified(names)
+        for field in fields_:
+            self.env.remove_to_compute(field, self)
+
+    @api.model
+    def _followup_contact_dates_watched(self):
+        """Whether an automation rule may run when the last contact or the
+        planned contact of an applicant changes."""
+        if "base.automation" not in self.env:
+            return False
+        watched = {"last_contact_date", "followup_planned_date"}
+        automations = (
+            self.env["base.automation"]
+            .sudo()
+            .with_context(active_test=True)
+            .search(
+                [
+                    ("model_name", "=", self._name),
+                    ("trigger", "in", ["on_write", "on_create_or_write"]),
+                ]
+            )
+        )
+        return any(
+            not automation.trigger_field_ids
+            or watched & set(automation.trigger_field_ids.mapped("name"))
+            for automation in automations
+        )
+
     @api.model
     def _followup_mark_for_replan(self, domain):
         """Flag the applicants of ``domain`` for the scheduled job to re-plan."""
@@ -1210,6 +1281,9 @@ class HrApplicant(models.Model):
             self.env["hr.applicant.contact.log"].sudo()._followup_create_automated(
                 log_vals
             )
+            self.browse(
+                [applicant.id for applicant in due]
+            )._followup_store_contact_dates()
         self._plan_next_followup()
 
     def _followup_log_values(self, rule, decision, summary, mail=None, channel=None):

@@ -583,3 +583,74 @@ class TestBulkContactLogs(CadenceCommon):
             ._followup_create_automated([self._vals(applicant, "rule")])
         )
         self.assertEqual(log.next_step, "seen by a rule")
+
+    def test_contact_dates_stored_by_the_job_equal_the_compute(self):
+        Log = self.env["hr.applicant.contact.log"].sudo()
+        applicant = self._candidate_applicant("Zhang Wei", "Asia/Shanghai")
+        Log.create(
+            {
+                "applicant_id": applicant.id,
+                "channel": "phone",
+                "contact_date": datetime(2026, 3, 1, 2, 0),
+                "next_contact_date": date(2026, 3, 9),
+            }
+        )
+        self.assertTrue(applicant.followup_planned_date)
+        for contact_date in (datetime(2026, 2, 1), datetime(2026, 3, 2, 2, 0)):
+            Log._followup_create_automated(
+                [self._vals(applicant, str(contact_date), contact_date=contact_date)]
+            )
+            applicant._followup_store_contact_dates()
+            stored = (applicant.last_contact_date, applicant.followup_planned_date)
+            for name in ("last_contact_date", "followup_planned_date"):
+                self.env.add_to_compute(applicant._fields[name], applicant)
+            applicant.flush_recordset()
+            self.assertEqual(
+                stored,
+                (applicant.last_contact_date, applicant.followup_planned_date),
+            )
+        # The latest contact is the job's: it planned nothing.
+        self.assertEqual(applicant.last_contact_date, datetime(2026, 3, 2, 2, 0))
+        self.assertFalse(applicant.followup_planned_date)
+
+    def test_contact_dates_watched_by_an_automation_rule_are_recomputed(self):
+        model = self.env["ir.model"]._get("hr.applicant")
+        self.assertFalse(self.env["hr.applicant"]._followup_contact_dates_watched())
+        automation = self.env["base.automation"].create(
+            {
+                "name": "Colour contacted applicants",
+                "model_id": model.id,
+                "trigger": "on_create_or_write",
+                "trigger_field_ids": [
+                    (
+                        6,
+                        0,
+                        [
+                            self.env["ir.model.fields"]
+                            ._get("hr.applicant", "last_contact_date")
+                            .id
+                        ],
+                    )
+                ],
+            }
+        )
+        self.env["ir.actions.server"].create(
+            {
+                "name": "Colour contacted applicants",
+                "model_id": model.id,
+                "base_automation_id": automation.id,
+                "usage": "base_automation",
+                "state": "code",
+                "code": "records.write({'color': 3})",
+            }
+        )
+        self.assertTrue(self.env["hr.applicant"]._followup_contact_dates_watched())
+        applicant = self._candidate_applicant("Zhang Wei", "Asia/Shanghai")
+        applicant.color = 0
+        self.env["hr.applicant.contact.log"].sudo()._followup_create_automated(
+            [self._vals(applicant, "watched")]
+        )
+        applicant._followup_store_contact_dates()
+        self.env.flush_all()
+        self.assertEqual(applicant.last_contact_date, datetime(2026, 3, 2, 2, 0))
+        self.assertEqual(applicant.color, 3)

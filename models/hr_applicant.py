@@ -903,6 +903,12 @@ class HrApplicant(models.Model):
             rules, hesitant=False
         )
         phone_blacklist = self._followup_phone_blacklist()
+        # The fallbacks for candidates without a time zone (the company's, the
+        # recruiter's), read for the whole batch rather than when the first such
+        # candidate comes: a batch costs the same queries whoever is in it.
+        (self.company_id | self.job_id.company_id).mapped("followup_tz")
+        self.user_id.mapped("tz")
+        self.company_id.partner_id.mapped("tz")
         # What each rule filters on, read once instead of once per applicant.
         levels = (False, "low", "medium", "high")
         filters = [
@@ -955,16 +961,21 @@ class HrApplicant(models.Model):
                 decisions[applicant] = (rule, due, anchor, sent, send_at)
         return decisions
 
-    def _plan_next_followup(self):
+    def _plan_next_followup(self, history=None, contact_dates=None):
         """Decide and store the next automated follow-up of these applicants.
 
         Called by the automation rules when an application changes, after every
         logged contact, and by the scheduled job after each dispatch.
+
+        :param history: what ``_followup_history`` would read now, when the
+            caller knows it (the scheduled job, from what it read and wrote)
+        :param contact_dates: {applicant id: (last contact, planned contact)} to
+            store with the plan (see ``_followup_contact_dates``)
         """
         applicants = self.with_context(active_test=False).sudo().exists()
         if not applicants:
             return
-        decisions = applicants._followup_decide(fields.Datetime.now())
+        decisions = applicants._followup_decide(fields.Datetime.now(), history=history)
         empty = (False, False, False, 0, False)
         changed = {}
         for applicant in applicants:
@@ -981,33 +992,40 @@ class HrApplicant(models.Model):
                 applicant.followup_rule_occurrence,
                 applicant.followup_needs_plan,
             )
-            if current != plan:
+            if current != plan or applicant.id in (contact_dates or ()):
                 changed[applicant.id] = plan
-        applicants._followup_store_plan(changed)
+        applicants._followup_store_plan(changed, contact_dates)
 
-    def _followup_store_plan(self, plans):
+    def _followup_store_plan(self, plans, contact_dates=None):
         """Store the planner's decisions: {applicant id: (rule id, due, anchor,
         occurrence, needs plan)}, in one UPDATE whatever their number.
 
         These are the planner's own fields (no tracking, nothing for an
         automation rule to react on), and every applicant gets different values:
         a write() each would cost a query and an automation-rule check each.
-        ``next_followup_date`` follows in the same statement, as its compute says.
+        ``next_followup_date`` follows in the same statement, as its compute says,
+        and so do the ``contact_dates`` given for some of them.
         """
         if not plans:
             return
+        contact_dates = contact_dates or {}
         applicants = self.browse(list(plans))
-        fnames = [*PLAN_FIELDS, "next_followup_date", "followup_planned_date"]
+        dates = ["last_contact_date", "followup_planned_date"]
+        fnames = [*PLAN_FIELDS, "next_followup_date", *dates]
         applicants.flush_recordset(fnames)
         rows = SQL(", ").join(
             SQL(
-                "(%s, %s::int, %s::timestamp, %s::varchar, %s::int, %s::bool)",
+                "(%s, %s::int, %s::timestamp, %s::varchar, %s::int, %s::bool, "
+                "%s::bool, %s::timestamp, %s::timestamp)",
                 applicant_id,
                 rule_id or None,
                 due or None,
                 anchor or None,
                 occurrence,
                 needs_plan,
+                applicant_id in contact_dates,
+                *[value or None for value in contact_dates.get(applicant_id, ())]
+                or (None, None),
             )
             for applicant_id, (rule_id, due, anchor, occurrence, needs_plan) in (
                 plans.items()
@@ -1022,12 +1040,19 @@ class HrApplicant(models.Model):
                     followup_rule_anchor = v.anchor,
                     followup_rule_occurrence = v.occurrence,
                     followup_needs_plan = v.needs_plan,
-                    next_followup_date = CASE WHEN v.rule_id IS NOT NULL
-                        THEN v.due ELSE a.followup_planned_date END,
+                    last_contact_date = CASE WHEN v.has_dates
+                        THEN v.last ELSE a.last_contact_date END,
+                    followup_planned_date = CASE WHEN v.has_dates
+                        THEN v.planned ELSE a.followup_planned_date END,
+                    next_followup_date = CASE
+                        WHEN v.rule_id IS NOT NULL THEN v.due
+                        WHEN v.has_dates THEN v.planned
+                        ELSE a.followup_planned_date END,
                     write_uid = %(uid)s,
                     write_date = %(now)s
                 FROM (VALUES %(rows)s)
-                    AS v(id, rule_id, due, anchor, occurrence, needs_plan)
+                    AS v(id, rule_id, due, anchor, occurrence, needs_plan,
+                         has_dates, last, planned)
                 WHERE a.id = v.id
                 """,
                 uid=self.env.uid,
@@ -1035,60 +1060,57 @@ class HrApplicant(models.Model):
                 rows=rows,
             )
         )
+        with_dates = applicants.browse([i for i in plans if i in contact_dates])
         applicants.invalidate_recordset(
             [*PLAN_FIELDS, "next_followup_date", "write_uid", "write_date"]
         )
+        with_dates.invalidate_recordset(dates)
         # Whatever depends on these fields is recomputed as after a write(),
-        # except next_followup_date, which the UPDATE already set.
+        # except what the UPDATE already set.
         applicants.modified([*PLAN_FIELDS, "next_followup_date"])
+        with_dates.modified(dates)
         self.env.remove_to_compute(self._fields["next_followup_date"], applicants)
+        for name in dates:
+            self.env.remove_to_compute(self._fields[name], with_dates)
 
-    def _followup_store_contact_dates(self):
-        """Store the last contact and planned contact of these applicants after
-        the scheduled job logged contacts: what ``_compute_contact_dates`` gives,
-        in one UPDATE.
+    def _followup_contact_dates(self):
+        """Last contact and planned contact of these applicants after the
+        scheduled job logged contacts, as ``_compute_contact_dates`` gives them,
+        read in one query: {applicant id: (last contact, planned contact)}, to
+        store with the plan (``_plan_next_followup``). The cache gets them too,
+        and the ORM no longer recomputes them.
 
         The ORM would recompute them through the automation rules' hook, which
         reads the applicants again to find the rules these fields trigger. When
-        no rule watches them, that is all it would do; when one does, the ORM
-        recomputes them itself, and the rule runs.
+        no rule watches them, that is all it would do; when one does, this
+        returns None, and the ORM recomputes them itself, and the rule runs.
         """
         if not self or self._followup_contact_dates_watched():
-            return
-        names = ["last_contact_date", "followup_planned_date"]
+            return None
         self.env["hr.applicant.contact.log"].flush_model(
             ["applicant_id", "contact_date", "next_contact_date"]
         )
         latest = self._followup_latest_logs()
-        rows = SQL(", ").join(
-            SQL(
-                "(%s, %s::timestamp, %s::timestamp)",
-                applicant.id,
-                latest[applicant.id][0] or None,
-                applicant._followup_planned_at(latest[applicant.id][1])
-                if latest[applicant.id][1]
-                else None,
+        dates = {}
+        for applicant in self:
+            last, next_contact = latest[applicant.id]
+            dates[applicant.id] = (
+                last or False,
+                applicant._followup_planned_at(next_contact) if next_contact else False,
             )
-            for applicant in self
-        )
-        fields_ = [self._fields[name] for name in names]
-        for field in fields_:
-            self.env.remove_to_compute(field, self)
-        self.env.cr.execute(
-            SQL(
-                """
-                UPDATE hr_applicant a
-                SET last_contact_date = v.last, followup_planned_date = v.planned
-                FROM (VALUES %s) AS v(id, last, planned)
-                WHERE a.id = v.id
-                """,
-                rows,
+        for name in ("last_contact_date", "followup_planned_date"):
+            self.env.remove_to_compute(self._fields[name], self)
+        for applicant in self:
+            last, planned = dates[applicant.id]
+            applicant._update_cache(
+                {"last_contact_date": last, "followup_planned_date": planned},
+                validate=False,
             )
-        )
-        self.invalidate_recordset(names)
-        self.modified(names)
-        for field in fields_:
-            self.env.remove_to_compute(field, self)
+        return dates
+
+    def _followup_store_contact_dates(self):
+        """Store what ``_followup_contact_dates`` gives, with the current plan."""
+        self._plan_next_followup(contact_dates=self._followup_contact_dates())
 
     @api.model
     def _followup_contact_dates_watched(self):
@@ -1281,10 +1303,38 @@ class HrApplicant(models.Model):
             self.env["hr.applicant.contact.log"].sudo()._followup_create_automated(
                 log_vals
             )
-            self.browse(
+            contact_dates = self.browse(
                 [applicant.id for applicant in due]
-            )._followup_store_contact_dates()
-        self._plan_next_followup()
+            )._followup_contact_dates()
+            if history:
+                history = self._followup_history_after(history, log_vals)
+            self._plan_next_followup(history=history, contact_dates=contact_dates)
+        else:
+            self._plan_next_followup(history=history)
+
+    def _followup_history_after(self, history, log_vals):
+        """``history`` (see ``_followup_history``) once the contacts of
+        ``log_vals`` are logged: what reading it again would give."""
+        rule_counts, contacts, hesitant = history
+        rule_counts = dict(rule_counts)
+        contacts = defaultdict(list, {key: list(v) for key, v in contacts.items()})
+        candidates = {applicant.id: applicant.candidate_id.id for applicant in self}
+        for vals in log_vals:
+            key = (vals["applicant_id"], vals["rule_id"], vals["followup_anchor"])
+            count, last = rule_counts.get(key, (0, None))
+            contact_date = vals["contact_date"]
+            rule_counts[key] = (
+                count + 1,
+                max(last, contact_date) if last else contact_date,
+            )
+            # As _followup_history: a message prepared for a call is not a contact.
+            if (
+                vals["direction"] == "outbound"
+                and vals["channel"] not in ACTIVITY_CHANNELS
+            ):
+                candidate_id = candidates[vals["applicant_id"]]
+                contacts[candidate_id] = sorted([*contacts[candidate_id], contact_date])
+        return rule_counts, contacts, hesitant
 
     def _followup_log_values(self, rule, decision, summary, mail=None, channel=None):
         self.ensure_one()

@@ -7,7 +7,7 @@ from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from ..bench import datagen, measure
-from ..models.hr_applicant import DISPATCH_BATCH_SIZE
+from ..models.hr_applicant import DISPATCH_BATCH_SIZE, PLAN_FIELDS
 from ..models.mail_template import SEND_FIELDS
 from .test_cadence import CadenceCommon
 
@@ -405,6 +405,49 @@ class TestDispatchQueries(CadenceCommon):
         )
         # Less than a query per applicant of a full batch.
         self.assertLess(per_batch_50, DISPATCH_BATCH_SIZE)
+
+    @freeze_time("2026-03-02 02:00:00")
+    def test_plan_stored_by_the_job_is_the_planners(self):
+        """After a batch the job plans from what it read before and wrote since,
+        not by reading the log again: what it stores must be what the planner
+        and the ORM give from the database."""
+        data = datagen.generate(self.env, applicants=300, due=200, logs=2000)
+        marks = measure.snapshot(self.env, data["due_ids"])
+        self.env["hr.applicant"]._cron_process_followups()
+        created = measure.created_since(self.env, marks)
+        self.assertEqual((created["logs"], created["mailed"]), (200, 200))
+        applicants = (
+            self.env["hr.applicant"]
+            .with_context(active_test=False)
+            .browse(data["applicant_ids"])
+        )
+        names = [
+            *PLAN_FIELDS,
+            "next_followup_date",
+            "last_contact_date",
+            "followup_planned_date",
+        ]
+
+        def stored():
+            self.env.flush_all()
+            self.env.cr.execute(
+                f"SELECT id, {', '.join(names)} FROM hr_applicant"
+                " WHERE id = ANY(%s) ORDER BY id",
+                (applicants.ids,),
+            )
+            return self.env.cr.fetchall()
+
+        by_the_job = stored()
+        self.env.invalidate_all()
+        for name in ("last_contact_date", "followup_planned_date"):
+            self.env.add_to_compute(applicants._fields[name], applicants)
+        applicants.flush_recordset()
+        applicants._plan_next_followup()
+        self.assertEqual(by_the_job, stored())
+        # The job did plan the next messages (the comparison is not of nothing).
+        self.assertTrue(
+            any(row[1] and row[0] in data["due_ids"] and row[4] for row in by_the_job)
+        )
 
     @freeze_time("2026-03-02 02:00:00")
     def test_benchmark_smoke(self):

@@ -392,13 +392,14 @@ class TestDispatchQueries(CadenceCommon):
         job_queries(10)  # warms the registry's caches (templates, parameters...)
         tail = job_queries(0)  # nothing due: the claim that finds nothing
         per_batch_50 = job_queries(50) - tail
-        self.assertEqual(DISPATCH_BATCH_SIZE, 100)
-        self.assertEqual(job_queries(100) - tail, per_batch_50)
-        # 500 due: 5 batches, no more queries each than the batch of 50 (the
-        # later ones find the configuration in the cache).
+        self.assertEqual(DISPATCH_BATCH_SIZE, 500)
+        # 500 due: one batch, the same queries as a batch of 50.
+        self.assertEqual(job_queries(500) - tail, per_batch_50)
+        # In batches of 100: 5 batches, no more queries each than the batch of
+        # 50 (the later ones find the configuration in the cache).
         self.env.invalidate_all()
         with self.assertQueryCount(tail + 5 * per_batch_50):
-            self.env["hr.applicant"]._cron_process_followups()
+            self.env["hr.applicant"]._cron_process_followups(batch_size=100)
         created = measure.created_since(self.env, marks)
         self.assertEqual(
             (created["mails"], created["mailed"], created["logs"]), (500, 500, 500)

@@ -106,11 +106,14 @@ def insertable(model, values_list):
     return True
 
 
-def insert(model, values_list):
+def insert(model, values_list, check_company=True):
     """INSERT the complete values (see ``with_defaults()``) of new records of
     ``model``, and link their many2many; then what ``_create()`` does after its
-    INSERT: dependent fields marked to recompute, constraints, access check.
+    INSERT: dependent fields marked to recompute, constraints, company and
+    access checks.
 
+    :param check_company: False when the caller took every company-dependent
+        value from the same record, so that the check cannot fail
     :return: the new records, in the order of ``values_list``
     """
     if not values_list:
@@ -163,7 +166,7 @@ def insert(model, values_list):
     records = model.browse(ids)
     records.modified(names, create=True)
     records._validate_fields(names)
-    if model._check_company_auto:
+    if check_company and model._check_company_auto:
         records._check_company()
     records.check_access("create")
     return records

@@ -329,7 +329,9 @@ class HrApplicantContactLog(models.Model):
         complete = followup_bulk.with_defaults(self, complete)
         if not followup_bulk.insertable(self, complete):
             return self.create(vals_list)
-        return followup_bulk.insert(self, complete)
+        # The log's company is its applicant's, and the applicant is the only
+        # field checked against it: the company check cannot fail.
+        return followup_bulk.insert(self, complete, check_company=False)
 
     def write(self, vals):
         self._check_automation_fields([vals], written=True)

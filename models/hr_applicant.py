@@ -1281,6 +1281,7 @@ class HrApplicant(models.Model):
         }
         if due:
             log_vals = []
+            wake = set()
             by_rule = defaultdict(list)
             for applicant, (rule, *_rest) in due.items():
                 by_rule[rule].append(applicant)
@@ -1290,7 +1291,9 @@ class HrApplicant(models.Model):
                     reachable = applicants.filtered(
                         lambda a: email_normalize(a.email_from)
                     )
-                    log_vals += reachable._followup_send_emails(rule, due, now)
+                    log_vals += reachable._followup_send_emails(
+                        rule, due, now, wake=wake
+                    )
                     # No valid address: the recruiter gets the message to pass on
                     # another way. A follow-up is never dropped silently.
                     log_vals += (applicants - reachable)._followup_prepare_activities(
@@ -1306,6 +1309,7 @@ class HrApplicant(models.Model):
             self.env["hr.applicant.contact.log"].sudo()._followup_create_automated(
                 log_vals
             )
+            self._followup_wake_mail_queue(wake)
             contact_dates = self.browse(
                 [applicant.id for applicant in due]
             )._followup_contact_dates()
@@ -1356,15 +1360,19 @@ class HrApplicant(models.Model):
             "mail_id": mail.id if mail else False,
         }
 
-    def _followup_send_emails(self, rule, decisions, now):
+    def _followup_send_emails(self, rule, decisions, now, wake=None):
         """Queue the rule's email for these applicants: the mail queue sends it.
 
         Mails that would reach the candidate outside contact hours wait in the
         queue until ``scheduled_date``. All of them are rendered and created at
         once (see ``mail.template._followup_send_batch``).
+
+        :param set wake: gets the times the mail queue must run (now, and the
+            mornings the held mails wait for); without it, the queue is
+            woken here
         """
         email_values = {}
-        later = set()
+        times = {now} if self else set()
         for applicant in self:
             send_at = decisions[applicant][4]
             send_at = send_at if send_at > now else False
@@ -1373,10 +1381,12 @@ class HrApplicant(models.Model):
                 "scheduled_date": send_at,
             }
             if send_at:
-                later.add(send_at)
+                times.add(send_at)
         sent = rule.mail_template_id._followup_send_batch(self.ids, email_values)
-        if later:
-            self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger(sorted(later))
+        if wake is not None:
+            wake.update(times)
+        else:
+            self._followup_wake_mail_queue(times)
         values = []
         for applicant in self:
             mail, subject = sent.get(applicant.id, (None, None))
@@ -1389,6 +1399,15 @@ class HrApplicant(models.Model):
                 )
             )
         return values
+
+    @api.model
+    def _followup_wake_mail_queue(self, times):
+        """Have the mail queue run at each of ``times``: the job's mails leave
+        without waiting for the queue's next round, and those held until the
+        candidate's morning leave then. One statement whatever the times, so
+        that a batch costs the same queries whether its candidates are awake."""
+        if times:
+            self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger(sorted(times))
 
     def _followup_prepare_activities(self, rule, decisions, now, no_email=False):
         """Schedule an activity for the recruiter with the prepared message.

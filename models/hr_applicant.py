@@ -666,6 +666,14 @@ class HrApplicant(models.Model):
     # Plan: when is the next automated follow-up due, and by which rule
     # ------------------------------------------------------------------
 
+    def _followup_fresh_phone_blacklist(self):
+        """``_followup_phone_blacklist()``, the candidates' opt-outs read again:
+        they are not stored on the candidate, a cached answer may be old."""
+        self.candidate_id.invalidate_recordset(
+            ["is_blacklisted", "phone_sanitized_blacklisted"]
+        )
+        return self._followup_phone_blacklist()
+
     def _followup_phone_blacklist(self):
         """Blacklisted numbers among these candidates' phones.
 
@@ -887,25 +895,25 @@ class HrApplicant(models.Model):
             .search([])
         )
 
-    def _followup_decide(self, now, history=None):
+    def _followup_decide(self, now, history=None, phone_blacklist=None):
         """The next automated follow-up of each applicant: a pure decision.
 
         :param history: what ``_followup_history(rules)`` returns for these
             applicants and the active rules, when the caller already read it
+        :param phone_blacklist: what ``_followup_phone_blacklist()`` returns, when
+            the caller read it and the candidates' opt-outs in this transaction
+            (they are read again otherwise)
         :return: {applicant: (rule, due, anchor, occurrence, send_at)} for
             applicants with a follow-up to plan; the others are absent.
         """
         rules = self._followup_rules()
         if not rules or not self:
             return {}
-        # Opt-outs are not stored on the candidate: never trust a cached answer.
-        self.candidate_id.invalidate_recordset(
-            ["is_blacklisted", "phone_sanitized_blacklisted"]
-        )
+        if phone_blacklist is None:
+            phone_blacklist = self._followup_fresh_phone_blacklist()
         rule_counts, contacts, _hesitant = history or self._followup_history(
             rules, hesitant=False
         )
-        phone_blacklist = self._followup_phone_blacklist()
         # The fallbacks for candidates without a time zone (the company's, the
         # recruiter's), read for the whole batch rather than when the first such
         # candidate comes: a batch costs the same queries whoever is in it.
@@ -964,7 +972,9 @@ class HrApplicant(models.Model):
                 decisions[applicant] = (rule, due, anchor, sent, send_at)
         return decisions
 
-    def _plan_next_followup(self, history=None, contact_dates=None):
+    def _plan_next_followup(
+        self, history=None, contact_dates=None, phone_blacklist=None
+    ):
         """Decide and store the next automated follow-up of these applicants.
 
         Called by the automation rules when an application changes, after every
@@ -974,11 +984,14 @@ class HrApplicant(models.Model):
             caller knows it (the scheduled job, from what it read and wrote)
         :param contact_dates: {applicant id: (last contact, planned contact)} to
             store with the plan (see ``_followup_contact_dates``)
+        :param phone_blacklist: see ``_followup_decide``
         """
         applicants = self.with_context(active_test=False).sudo().exists()
         if not applicants:
             return
-        decisions = applicants._followup_decide(fields.Datetime.now(), history=history)
+        decisions = applicants._followup_decide(
+            fields.Datetime.now(), history=history, phone_blacklist=phone_blacklist
+        )
         empty = (False, False, False, 0, False)
         changed = {}
         for applicant in applicants:
@@ -1273,7 +1286,12 @@ class HrApplicant(models.Model):
         """Execute the follow-ups of these applicants that are due at ``now``."""
         rules = self._followup_rules()
         history = self._followup_history(rules, hesitant=False) if rules else None
-        decisions = self._followup_decide(now, history=history)
+        # Opt-outs read once for the batch: its re-plan comes in the same
+        # transaction, after nothing that could change them.
+        phone_blacklist = self._followup_fresh_phone_blacklist()
+        decisions = self._followup_decide(
+            now, history=history, phone_blacklist=phone_blacklist
+        )
         due = {
             applicant: decision
             for applicant, decision in decisions.items()
@@ -1315,9 +1333,13 @@ class HrApplicant(models.Model):
             )._followup_contact_dates()
             if history:
                 history = self._followup_history_after(history, log_vals)
-            self._plan_next_followup(history=history, contact_dates=contact_dates)
+            self._plan_next_followup(
+                history=history,
+                contact_dates=contact_dates,
+                phone_blacklist=phone_blacklist,
+            )
         else:
-            self._plan_next_followup(history=history)
+            self._plan_next_followup(history=history, phone_blacklist=phone_blacklist)
 
     def _followup_history_after(self, history, log_vals):
         """``history`` (see ``_followup_history``) once the contacts of

@@ -40,12 +40,14 @@ CANDIDATE_FOLLOWUP_FIELDS = (
 WORTH_FIELDS = ("worth_job_match", "worth_stability", "worth_intent")
 # Caps look this far back; a rolling week plus a day of margin for time zones.
 CAP_LOOKBACK = timedelta(days=8)
-# Applicants per batch. What a batch costs besides its follow-ups (the claim,
-# the rules, the templates compiled, the cache emptied by its commit) is shared
-# by 500; its mails, logs and plans are one statement each whatever the size
-# (activities go through the ORM, which inserts 100 rows per statement). A crash
-# makes the next run take the batch again, not lose it. Measured in bench/RESULTS.md.
-DISPATCH_BATCH_SIZE = 500
+# Applicants per batch: as many as the mail queue sends in a run (mail.mail's
+# process_email_queue takes 1000). What a batch costs besides its follow-ups
+# (the claim, the rules, the templates compiled, the cache emptied by its
+# commit) is shared by 1000; its mails, logs and plans are one statement each
+# whatever the size (activities go through the ORM, which inserts 100 rows per
+# statement). A crash makes the next run take the batch again, not lose it.
+# Measured in bench/RESULTS.md.
+DISPATCH_BATCH_SIZE = 1000
 # The planner's decision, stored on the applicant.
 PLAN_FIELDS = (
     "followup_rule_id",

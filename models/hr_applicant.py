@@ -1126,10 +1126,6 @@ class HrApplicant(models.Model):
             )
         return dates
 
-    def _followup_store_contact_dates(self):
-        """Store what ``_followup_contact_dates`` gives, with the current plan."""
-        self._plan_next_followup(contact_dates=self._followup_contact_dates())
-
     @api.model
     def _followup_contact_dates_watched(self):
         """Whether an automation rule may run when the last contact or the

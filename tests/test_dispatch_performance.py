@@ -644,7 +644,9 @@ class TestBulkContactLogs(CadenceCommon):
             Log._followup_create_automated(
                 [self._vals(applicant, str(contact_date), contact_date=contact_date)]
             )
-            applicant._followup_store_contact_dates()
+            applicant._plan_next_followup(
+                contact_dates=applicant._followup_contact_dates()
+            )
             stored = (applicant.last_contact_date, applicant.followup_planned_date)
             for name in ("last_contact_date", "followup_planned_date"):
                 self.env.add_to_compute(applicant._fields[name], applicant)
@@ -694,7 +696,7 @@ class TestBulkContactLogs(CadenceCommon):
         self.env["hr.applicant.contact.log"].sudo()._followup_create_automated(
             [self._vals(applicant, "watched")]
         )
-        applicant._followup_store_contact_dates()
+        applicant._plan_next_followup(contact_dates=applicant._followup_contact_dates())
         self.env.flush_all()
         self.assertEqual(applicant.last_contact_date, datetime(2026, 3, 2, 2, 0))
         self.assertEqual(applicant.color, 3)

@@ -4,6 +4,8 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
+from odoo.models import regex_order
+from odoo.tools import SQL
 
 from . import followup_bulk
 
@@ -57,6 +59,7 @@ def check_text_length(records, limits):
 
 class HrApplicantContactLog(models.Model):
     _name = "hr.applicant.contact.log"
+    _inherit = "hr.recruitment.followup.group.count.mixin"
     _description = "Applicant Contact Log"
     _order = "contact_date desc, id desc"
     _check_company_auto = True
@@ -170,7 +173,37 @@ class HrApplicantContactLog(models.Model):
             ON hr_applicant_contact_log (applicant_id, company_id)
             """
         )
+        # The log in its order (contact_date desc, id desc), a page at a time,
+        # and grouped by date: read from the index alone, without sorting or
+        # reading the table.
+        self.env.cr.execute(
+            """
+            CREATE INDEX IF NOT EXISTS hr_applicant_contact_log_date_idx
+            ON hr_applicant_contact_log (contact_date DESC, id DESC)
+            INCLUDE (company_id)
+            """
+        )
         return res
+
+    def _read_group_orderby(self, order, groupby_terms, query):
+        """Groups of applicants come newest application first, by the log's
+        own column: Odoo would order them as applicants are ordered (priority,
+        then newest), a column of another table, which makes PostgreSQL join
+        and group every contact before it can take the first page of groups.
+        Read from the index on (applicant, company), the page comes at once."""
+        term = groupby_terms.get("applicant_id")
+        if not order or term is None:
+            return super()._read_group_orderby(order, groupby_terms, query)
+        terms = []
+        for part in order.split(","):
+            match = regex_order.match(part)
+            if match and match["term"] == "applicant_id":
+                asc = (match["direction"] or "").lower() == "asc"
+                direction = "ASC" if asc else "DESC"
+                terms.append(SQL("%s %s", term, SQL(direction)))
+            else:
+                terms.append(super()._read_group_orderby(part, groupby_terms, query))
+        return SQL(", ").join(term for term in terms if term)
 
     @api.depends("applicant_id")
     def _compute_channel(self):

@@ -1,4 +1,4 @@
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from freezegun import freeze_time
 
@@ -189,3 +189,89 @@ class TestContactLog(FollowupCommon):
             }
         )
         self.assertTrue(inbound.exists())
+
+
+@tagged("post_install", "-at_install")
+class TestContactLogGroups(FollowupCommon):
+    """Grouped contact log: the groups counted in the page's own query, the
+    applicants newest application first."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Log = cls.env["hr.applicant.contact.log"]
+        cls.applicants = cls.env["hr.applicant"]
+        for index in range(7):
+            applicant = cls._new_applicant(
+                f"Candidate {index}", priority=str(index % 4)
+            )
+            cls.applicants |= applicant
+            Log.create(
+                [
+                    {
+                        "applicant_id": applicant.id,
+                        "channel": "phone",
+                        "contact_date": datetime(2026, 1, 1, 2, 0)
+                        + timedelta(weeks=day),
+                    }
+                    for day in range(index + 1)
+                ]
+            )
+        cls.domain = [("applicant_id", "in", cls.applicants.ids)]
+
+    def _odoo_length(self, groupby):
+        """What Odoo's web_read_group counts: every group, read again."""
+        Log = self.env["hr.applicant.contact.log"]
+        return len(Log._read_group(self.domain, groupby))
+
+    def test_group_count_equals_odoo_count(self):
+        Log = self.env["hr.applicant.contact.log"]
+        for groupby in (["applicant_id"], ["contact_date:week"], ["channel"]):
+            expected = self._odoo_length(groupby)
+            for limit, offset in ((3, 0), (3, 3), (2, 6), (80, 0), (3, 30)):
+                with self.subTest(groupby=groupby, limit=limit, offset=offset):
+                    result = Log.web_read_group(
+                        self.domain, [], groupby, limit=limit, offset=offset
+                    )
+                    shown = min(limit, max(expected - offset, 0))
+                    self.assertEqual(len(result["groups"]), shown)
+                    self.assertEqual(result["length"], expected if shown else 0)
+        self.assertEqual(self._odoo_length(["applicant_id"]), 7)
+        self.assertEqual(self._odoo_length(["contact_date:week"]), 7)
+
+    def test_page_counts_groups_in_one_query(self):
+        Log = self.env["hr.applicant.contact.log"]
+        cr = self.env.cr
+        for groupby in (["contact_date:week"], ["applicant_id"]):
+            Log.web_read_group(self.domain, [], groupby, limit=3)
+            queries = cr.sql_log_count
+            Log._web_read_group(self.domain, [], groupby, limit=3)
+            page_queries = cr.sql_log_count - queries
+            queries = cr.sql_log_count
+            result = Log.web_read_group(self.domain, [], groupby, limit=3)
+            # Counting the groups costs no query of its own.
+            self.assertEqual(cr.sql_log_count - queries, page_queries)
+            self.assertEqual(result["length"], 7)
+
+    def test_applicant_groups_newest_application_first(self):
+        Log = self.env["hr.applicant.contact.log"]
+        groups = Log.web_read_group(self.domain, [], ["applicant_id"], limit=80)
+        newest_first = self.applicants.sorted("id", reverse=True)
+        self.assertEqual(
+            [g["applicant_id"][0] for g in groups["groups"]], newest_first.ids
+        )
+        self.assertEqual(
+            [g["applicant_id_count"] for g in groups["groups"]], [7, 6, 5, 4, 3, 2, 1]
+        )
+        oldest_first = Log.web_read_group(
+            self.domain, [], ["applicant_id"], limit=80, orderby="applicant_id asc"
+        )
+        self.assertEqual(
+            [g["applicant_id"][0] for g in oldest_first["groups"]], self.applicants.ids
+        )
+        # Other orders are Odoo's.
+        by_count = Log.web_read_group(
+            self.domain, [], ["applicant_id"], limit=2, orderby="__count desc"
+        )
+        self.assertEqual(by_count["groups"][0]["applicant_id"][0], newest_first[0].id)
+        self.assertEqual(by_count["length"], 7)

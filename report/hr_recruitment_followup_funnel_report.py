@@ -83,69 +83,89 @@ class HrRecruitmentFollowupFunnelReport(models.Model):
         # The report reads hr_applicant.furthest_stage_id (one column, kept on
         # write) instead of aggregating the stage tracking of every application:
         # filters on the application (company, dates, job) stay sargable.
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
+        # The pipeline's pairs (furthest stage, stage reached before it, with
+        # the jobs the stage is reserved to) come first, from the few stages
+        # (OFFSET 0 keeps PostgreSQL from merging them into the main join):
+        # each application then joins its own pairs by equality, instead of
+        # every stage being compared with its furthest one. The view has no
+        # WITH clause, so that PostgreSQL merges it into the report's query and
+        # computes only the columns asked for.
+        cr = self.env.cr
+        tools.drop_view_if_exists(cr, self._table)
+        # Statistics for the estimates. Stages are a few rows that autovacuum
+        # never analyzes (it waits for 50 changes): unanalyzed, PostgreSQL
+        # assumed hundreds, estimated millions of rows for this view at 100k
+        # applications and compiled the query (JIT), which took longer than
+        # running it. And the furthest stage of an application, an expression,
+        # gets its own statistics: without them PostgreSQL expected a few
+        # hundred rows and sorted the 285k real ones on disk to group them.
+        cr.execute(
+            """
+            CREATE STATISTICS IF NOT EXISTS hr_applicant_furthest_stage_stat
+            ON (COALESCE(furthest_stage_id, stage_id)) FROM hr_applicant
+            """
+        )
+        cr.execute(
+            "ANALYZE hr_recruitment_stage, hr_job_hr_recruitment_stage_rel, "
+            "hr_applicant"
+        )
+        cr.execute(
             SQL(
                 """
                 CREATE OR REPLACE VIEW %s AS (
-                    WITH reached AS (
-                        SELECT a.id AS applicant_id,
-                               a.candidate_id,
-                               s.id AS stage_id,
-                               s.sequence AS stage_sequence,
-                               f.id AS furthest_stage_id,
-                               a.job_id,
-                               a.department_id,
-                               a.source_id,
-                               a.medium_id,
-                               a.user_id,
-                               a.company_id,
-                               a.create_date AS application_date,
-                               COALESCE(a.decline_date, a.refuse_date) AS end_date,
-                               a.refuse_reason_id,
-                               a.declined_by,
-                               CASE WHEN s.id = f.id THEN a.declined_by END AS left_by
-                          FROM hr_applicant a
-                          -- The current stage when the furthest one was deleted.
-                          JOIN hr_recruitment_stage f
-                            ON f.id = COALESCE(a.furthest_stage_id, a.stage_id)
-                          JOIN hr_recruitment_stage s
-                            ON (s.sequence, s.id) <= (f.sequence, f.id)
-                         WHERE s.id = f.id
-                            OR NOT EXISTS (
-                                SELECT 1 FROM hr_job_hr_recruitment_stage_rel r
-                                 WHERE r.hr_recruitment_stage_id = s.id
-                            )
-                            OR EXISTS (
-                                SELECT 1 FROM hr_job_hr_recruitment_stage_rel r
-                                 WHERE r.hr_recruitment_stage_id = s.id
-                                   AND r.hr_job_id = a.job_id
-                            )
-                    )
-                    SELECT applicant_id::bigint * 100000 + stage_id AS id,
-                           applicant_id,
-                           candidate_id,
-                           stage_id,
-                           stage_sequence,
-                           furthest_stage_id,
-                           job_id,
-                           department_id,
-                           source_id,
-                           medium_id,
-                           user_id,
-                           company_id,
-                           application_date,
-                           end_date,
-                           refuse_reason_id,
-                           declined_by,
+                    SELECT a.id::bigint * 100000 + p.stage_id AS id,
+                           a.id AS applicant_id,
+                           a.candidate_id,
+                           p.stage_id,
+                           p.stage_sequence,
+                           p.furthest_id AS furthest_stage_id,
+                           a.job_id,
+                           a.department_id,
+                           a.source_id,
+                           a.medium_id,
+                           a.user_id,
+                           a.company_id,
+                           a.create_date AS application_date,
+                           COALESCE(a.decline_date, a.refuse_date) AS end_date,
+                           a.refuse_reason_id,
+                           a.declined_by,
                            1 AS reached_count,
-                           (left_by IS NOT NULL)::int AS left_count,
-                           COALESCE(left_by = 'company', FALSE)::int AS rejected_count,
-                           COALESCE(left_by = 'candidate', FALSE)::int
-                               AS declined_count,
-                           CASE WHEN left_by IS NOT NULL THEN 100.0 ELSE 0.0 END::float
-                               AS drop_rate
-                      FROM reached
+                           (
+                               p.stage_id = p.furthest_id
+                               AND a.declined_by IS NOT NULL
+                           )::int AS left_count,
+                           COALESCE(
+                               p.stage_id = p.furthest_id
+                               AND a.declined_by = 'company',
+                               FALSE
+                           )::int AS rejected_count,
+                           COALESCE(
+                               p.stage_id = p.furthest_id
+                               AND a.declined_by = 'candidate',
+                               FALSE
+                           )::int AS declined_count,
+                           CASE WHEN p.stage_id = p.furthest_id
+                                     AND a.declined_by IS NOT NULL
+                                THEN 100.0 ELSE 0.0 END::float AS drop_rate
+                      FROM hr_applicant a
+                      -- The current stage when the furthest one was deleted.
+                      JOIN (
+                          SELECT f.id AS furthest_id,
+                                 s.id AS stage_id,
+                                 s.sequence AS stage_sequence,
+                                 (
+                                     SELECT ARRAY_AGG(r.hr_job_id)
+                                       FROM hr_job_hr_recruitment_stage_rel r
+                                      WHERE r.hr_recruitment_stage_id = s.id
+                                 ) AS job_ids
+                            FROM hr_recruitment_stage f
+                            JOIN hr_recruitment_stage s
+                              ON (s.sequence, s.id) <= (f.sequence, f.id)
+                          OFFSET 0
+                      ) p ON p.furthest_id = COALESCE(a.furthest_stage_id, a.stage_id)
+                     WHERE p.stage_id = p.furthest_id
+                        OR p.job_ids IS NULL
+                        OR a.job_id = ANY(p.job_ids)
                 )
                 """,
                 SQL.identifier(self._table),

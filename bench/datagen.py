@@ -969,7 +969,8 @@ def _compute_applicant_fields(env):
 
 
 def _compute_contact_dates(env):
-    """Last contact and planned contact, as the ORM computes them from the log."""
+    """Last contact, planned contact and last outbound contact, as the ORM
+    computes them from the log."""
     cr = env.cr
     # Last contact, and the contact the recruiter planned in the latest log
     # (due when the company's contact hours start, in the recruiter's time zone).
@@ -977,6 +978,7 @@ def _compute_contact_dates(env):
         """
         UPDATE hr_applicant a SET
             last_contact_date = l.contact_date,
+            last_touch_date = l.touched,
             followup_planned_date = CASE WHEN l.next_contact_date IS NOT NULL THEN
                 (l.next_contact_date + make_interval(
                     mins => round(c.followup_hour_from * 60)::int))
@@ -989,7 +991,9 @@ def _compute_contact_dates(env):
             END
         FROM (
             SELECT DISTINCT ON (l.applicant_id) l.applicant_id, l.contact_date,
-                l.next_contact_date
+                l.next_contact_date,
+                MAX(l.contact_date) FILTER (WHERE l.direction = 'outbound')
+                    OVER (PARTITION BY l.applicant_id) AS touched
             FROM hr_applicant_contact_log l
             JOIN bench_story s ON s.applicant_id = l.applicant_id
             ORDER BY l.applicant_id, l.contact_date DESC, l.id DESC

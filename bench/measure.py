@@ -44,6 +44,7 @@ PLAN_COLUMNS = (
     "next_followup_date",
     "last_contact_date",
     "followup_planned_date",
+    "last_touch_date",
     "write_date",
 )
 WATCHED_TABLES = ("mail_message", "hr_applicant_contact_log", "mail_activity")

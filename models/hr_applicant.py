@@ -56,6 +56,8 @@ PLAN_FIELDS = (
     "followup_rule_occurrence",
     "followup_needs_plan",
 )
+# What _compute_contact_dates computes from the contact log, in this order.
+CONTACT_DATE_FIELDS = ("last_contact_date", "followup_planned_date", "last_touch_date")
 # How long a decline survey invitation stays valid.
 DECLINE_SURVEY_DAYS = 30
 # The planner's decision, written by the planner only (as superuser).
@@ -134,6 +136,13 @@ class HrApplicant(models.Model):
         compute="_compute_contact_dates",
         store=True,
         help="The next contact the recruiter planned when logging the last contact.",
+    )
+    last_touch_date = fields.Datetime(
+        string="Last Touch",
+        compute="_compute_contact_dates",
+        store=True,
+        help="The last time we contacted the candidate (an outbound contact, "
+        "manual or automated). The talent pool report reads it.",
     )
     # What the planner decided: the next automated follow-up and its rule.
     followup_rule_id = fields.Many2one(
@@ -377,22 +386,33 @@ class HrApplicant(models.Model):
     @api.depends(
         "contact_log_ids.contact_date",
         "contact_log_ids.next_contact_date",
+        "contact_log_ids.direction",
         "user_id.tz",
     )
     def _compute_contact_dates(self):
         latest_by_id = self._followup_latest_logs()
         for applicant in self:
             if applicant.id in latest_by_id:
-                contact_date, next_contact_date = latest_by_id[applicant.id]
+                contact_date, next_contact_date, touch_date = latest_by_id[applicant.id]
             else:
-                latest = applicant.contact_log_ids.sorted(
+                logs = applicant.contact_log_ids
+                latest = logs.sorted(
                     lambda log: (log.contact_date, log.id or 0), reverse=True
                 )[:1]
                 contact_date, next_contact_date = (
                     latest.contact_date,
                     latest.next_contact_date,
                 )
+                touch_date = max(
+                    (
+                        log.contact_date
+                        for log in logs
+                        if log.direction == "outbound" and log.contact_date
+                    ),
+                    default=False,
+                )
             applicant.last_contact_date = contact_date
+            applicant.last_touch_date = touch_date
             applicant.followup_planned_date = (
                 applicant._followup_planned_at(next_contact_date)
                 if next_contact_date
@@ -400,20 +420,25 @@ class HrApplicant(models.Model):
             )
 
     def _followup_latest_logs(self):
-        """{applicant id: (contact date, next contact) of its latest contact} in one
-        query, for the stored applicants whose contacts are all stored too (the
-        others are computed from the cache). An applicant may have hundreds of
-        contacts: reading them all to keep the latest one is what this avoids."""
+        """{applicant id: (contact date, next contact) of its latest contact, and
+        the date of its latest outbound contact} in one query, for the stored
+        applicants whose contacts are all stored too (the others are computed
+        from the cache). An applicant may have hundreds of contacts: loading them
+        all to keep the latest one is what this avoids."""
         ids = [applicant_id for applicant_id in self.ids if applicant_id]
         if not ids:
             return {}
         Log = self.env["hr.applicant.contact.log"]
-        Log.flush_model(["applicant_id", "contact_date", "next_contact_date"])
+        Log.flush_model(
+            ["applicant_id", "contact_date", "next_contact_date", "direction"]
+        )
         self.env.cr.execute(
             SQL(
                 """
                 SELECT DISTINCT ON (applicant_id)
-                    applicant_id, contact_date, next_contact_date
+                    applicant_id, contact_date, next_contact_date,
+                    MAX(contact_date) FILTER (WHERE direction = 'outbound')
+                        OVER (PARTITION BY applicant_id)
                 FROM hr_applicant_contact_log
                 WHERE applicant_id IN %s
                 ORDER BY applicant_id, contact_date DESC, id DESC
@@ -421,9 +446,12 @@ class HrApplicant(models.Model):
                 tuple(ids),
             )
         )
-        latest = {row[0]: row[1:] for row in self.env.cr.fetchall()}
+        latest = {
+            row[0]: tuple(value or False for value in row[1:])
+            for row in self.env.cr.fetchall()
+        }
         for applicant_id in ids:
-            latest.setdefault(applicant_id, (False, False))
+            latest.setdefault(applicant_id, (False, False, False))
         return latest
 
     @api.depends("followup_rule_id", "followup_rule_due", "followup_planned_date")
@@ -984,8 +1012,8 @@ class HrApplicant(models.Model):
 
         :param history: what ``_followup_history`` would read now, when the
             caller knows it (the scheduled job, from what it read and wrote)
-        :param contact_dates: {applicant id: (last contact, planned contact)} to
-            store with the plan (see ``_followup_contact_dates``)
+        :param contact_dates: {applicant id: (last contact, planned contact, last
+            touch)} to store with the plan (see ``_followup_contact_dates``)
         :param phone_blacklist: see ``_followup_decide``
         """
         applicants = self.with_context(active_test=False).sudo().exists()
@@ -1028,13 +1056,13 @@ class HrApplicant(models.Model):
             return
         contact_dates = contact_dates or {}
         applicants = self.browse(list(plans))
-        dates = ["last_contact_date", "followup_planned_date"]
+        dates = list(CONTACT_DATE_FIELDS)
         fnames = [*PLAN_FIELDS, "next_followup_date", *dates]
         applicants.flush_recordset(fnames)
         rows = SQL(", ").join(
             SQL(
                 "(%s, %s::int, %s::timestamp, %s::varchar, %s::int, %s::bool, "
-                "%s::bool, %s::timestamp, %s::timestamp)",
+                "%s::bool, %s::timestamp, %s::timestamp, %s::timestamp)",
                 applicant_id,
                 rule_id or None,
                 due or None,
@@ -1043,7 +1071,7 @@ class HrApplicant(models.Model):
                 needs_plan,
                 applicant_id in contact_dates,
                 *[value or None for value in contact_dates.get(applicant_id, ())]
-                or (None, None),
+                or (None, None, None),
             )
             for applicant_id, (rule_id, due, anchor, occurrence, needs_plan) in (
                 plans.items()
@@ -1062,6 +1090,8 @@ class HrApplicant(models.Model):
                         THEN v.last ELSE a.last_contact_date END,
                     followup_planned_date = CASE WHEN v.has_dates
                         THEN v.planned ELSE a.followup_planned_date END,
+                    last_touch_date = CASE WHEN v.has_dates
+                        THEN v.touched ELSE a.last_touch_date END,
                     next_followup_date = CASE
                         WHEN v.rule_id IS NOT NULL THEN v.due
                         WHEN v.has_dates THEN v.planned
@@ -1070,7 +1100,7 @@ class HrApplicant(models.Model):
                     write_date = %(now)s
                 FROM (VALUES %(rows)s)
                     AS v(id, rule_id, due, anchor, occurrence, needs_plan,
-                         has_dates, last, planned)
+                         has_dates, last, planned, touched)
                 WHERE a.id = v.id
                 """,
                 uid=self.env.uid,
@@ -1092,9 +1122,10 @@ class HrApplicant(models.Model):
             self.env.remove_to_compute(self._fields[name], with_dates)
 
     def _followup_contact_dates(self):
-        """Last contact and planned contact of these applicants after the
-        scheduled job logged contacts, as ``_compute_contact_dates`` gives them,
-        read in one query: {applicant id: (last contact, planned contact)}, to
+        """Last contact, planned contact and last outbound contact of these
+        applicants after the scheduled job logged contacts, as
+        ``_compute_contact_dates`` gives them, read in one query: {applicant id:
+        (last contact, planned contact, last touch)}, to
         store with the plan (``_plan_next_followup``). The cache gets them too,
         and the ORM no longer recomputes them.
 
@@ -1105,23 +1136,20 @@ class HrApplicant(models.Model):
         """
         if not self or self._followup_contact_dates_watched():
             return None
-        self.env["hr.applicant.contact.log"].flush_model(
-            ["applicant_id", "contact_date", "next_contact_date"]
-        )
         latest = self._followup_latest_logs()
         dates = {}
         for applicant in self:
-            last, next_contact = latest[applicant.id]
+            last, next_contact, touched = latest[applicant.id]
             dates[applicant.id] = (
                 last or False,
                 applicant._followup_planned_at(next_contact) if next_contact else False,
+                touched or False,
             )
-        for name in ("last_contact_date", "followup_planned_date"):
+        for name in CONTACT_DATE_FIELDS:
             self.env.remove_to_compute(self._fields[name], self)
         for applicant in self:
-            last, planned = dates[applicant.id]
             applicant._update_cache(
-                {"last_contact_date": last, "followup_planned_date": planned},
+                dict(zip(CONTACT_DATE_FIELDS, dates[applicant.id], strict=True)),
                 validate=False,
             )
         return dates
@@ -1132,7 +1160,7 @@ class HrApplicant(models.Model):
         planned contact of an applicant changes."""
         if "base.automation" not in self.env:
             return False
-        watched = {"last_contact_date", "followup_planned_date"}
+        watched = set(CONTACT_DATE_FIELDS)
         automations = (
             self.env["base.automation"]
             .sudo()

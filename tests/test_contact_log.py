@@ -190,6 +190,46 @@ class TestContactLog(FollowupCommon):
         )
         self.assertTrue(inbound.exists())
 
+    def test_last_touch_is_the_last_outbound_contact(self):
+        Log = self.env["hr.applicant.contact.log"].with_user(self.recruiter)
+        self.assertFalse(self.applicant.last_touch_date)
+        # The candidate writes to us: a contact, not a touch.
+        Log.create(
+            {
+                "applicant_id": self.applicant.id,
+                "direction": "inbound",
+                "contact_date": datetime(2026, 3, 1, 2, 0),
+            }
+        )
+        self.assertEqual(self.applicant.last_contact_date, datetime(2026, 3, 1, 2, 0))
+        self.assertFalse(self.applicant.last_touch_date)
+        call = Log.create(
+            {
+                "applicant_id": self.applicant.id,
+                "channel": "phone",
+                "contact_date": datetime(2026, 2, 20, 2, 0),
+            }
+        )
+        self.assertEqual(self.applicant.last_touch_date, datetime(2026, 2, 20, 2, 0))
+        self.assertEqual(self.applicant.last_contact_date, datetime(2026, 3, 1, 2, 0))
+        # Corrected to inbound: no touch left.
+        call.direction = "inbound"
+        self.assertFalse(self.applicant.last_touch_date)
+        call.direction = "outbound"
+        call.unlink()
+        self.assertFalse(self.applicant.last_touch_date)
+        # The stored value is what the compute gives, read back from the database.
+        Log.create(
+            {
+                "applicant_id": self.applicant.id,
+                "channel": "wechat",
+                "contact_date": datetime(2026, 2, 25, 2, 0),
+            }
+        )
+        self.env.flush_all()
+        self.env.invalidate_all()
+        self.assertEqual(self.applicant.last_touch_date, datetime(2026, 2, 25, 2, 0))
+
 
 @tagged("post_install", "-at_install")
 class TestContactLogGroups(FollowupCommon):

@@ -647,16 +647,16 @@ class TestBulkContactLogs(CadenceCommon):
             applicant._plan_next_followup(
                 contact_dates=applicant._followup_contact_dates()
             )
-            stored = (applicant.last_contact_date, applicant.followup_planned_date)
-            for name in ("last_contact_date", "followup_planned_date"):
+            fnames = ("last_contact_date", "followup_planned_date", "last_touch_date")
+            applicant.invalidate_recordset(fnames)
+            stored = tuple(applicant[name] for name in fnames)
+            for name in fnames:
                 self.env.add_to_compute(applicant._fields[name], applicant)
             applicant.flush_recordset()
-            self.assertEqual(
-                stored,
-                (applicant.last_contact_date, applicant.followup_planned_date),
-            )
+            self.assertEqual(stored, tuple(applicant[name] for name in fnames))
         # The latest contact is the job's: it planned nothing.
         self.assertEqual(applicant.last_contact_date, datetime(2026, 3, 2, 2, 0))
+        self.assertEqual(applicant.last_touch_date, datetime(2026, 3, 2, 2, 0))
         self.assertFalse(applicant.followup_planned_date)
 
     def test_contact_dates_watched_by_an_automation_rule_are_recomputed(self):

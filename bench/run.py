@@ -49,7 +49,7 @@ def parse_args(argv):
     parser.add_argument(
         "--repeat",
         type=int,
-        default=3,
+        default=5,
         help="runs of the job in (a) and (c), the fastest kept (the machine is shared)",
     )
     parser.add_argument("--profile", help="write a cProfile of (a) to this file")
@@ -362,6 +362,7 @@ def render_table(rows):
 def write_results(path, info, table, notes, args):
     command = (
         f"bench/run --applicants {args.applicants} --due {args.due} --logs {args.logs}"
+        f" --repeat {args.repeat}"
     )
     block = "\n".join(
         [

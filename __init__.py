@@ -70,6 +70,8 @@ def uninstall_hook(env):
             )
     # Without their XML id, Odoo no longer sees them as the module's records.
     kept.unlink()
-    # The reports' index on a core table (the ones on the module's tables and
-    # columns go with them).
+    # The reports' indexes on core tables and columns, and their statistics (the
+    # ones on the module's tables and columns go with them).
     env.cr.execute("DROP INDEX IF EXISTS calendar_event_applicant_stop_idx")
+    env.cr.execute("DROP INDEX IF EXISTS hr_applicant_candidate_created_idx")
+    env.cr.execute("DROP STATISTICS IF EXISTS hr_applicant_furthest_stage_stat")

@@ -71,11 +71,19 @@ class HrRecruitmentFollowupPoolReport(models.Model):
         # - the last outbound contact is hr_applicant.last_touch_date, kept with
         #   the contact log (looking it up in the log for each application,
         #   even from an index, was most of this report's time at 1M contacts);
-        # - the candidate's later application is looked up (index on
-        #   hr_applicant.candidate_id) only for candidates with several
-        #   applications, found in one pass over the applications.
+        # - the candidate's later application is looked up only for candidates
+        #   with several applications, found in one pass over the applications,
+        #   and read from an index in the order it is looked for (candidate,
+        #   creation): no sort per row, and PostgreSQL no longer compiles the
+        #   query (JIT), which cost as much as running it at 100k applications.
         # No WITH clause: PostgreSQL merges the view into the report's query
         # and computes only the columns asked for.
+        self.env.cr.execute(
+            """
+            CREATE INDEX IF NOT EXISTS hr_applicant_candidate_created_idx
+            ON hr_applicant (candidate_id, create_date, id)
+            """
+        )
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(
             SQL(

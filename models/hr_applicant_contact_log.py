@@ -189,8 +189,9 @@ class HrApplicantContactLog(models.Model):
         """Groups of applicants come newest application first, by the log's
         own column: Odoo would order them as applicants are ordered (priority,
         then newest), a column of another table, which makes PostgreSQL join
-        and group every contact before it can take the first page of groups.
-        Read from the index on (applicant, company), the page comes at once."""
+        every contact to its applicant, sort and group them before it can take
+        the first page of groups. By the log's column, the groups are read from
+        the index on (applicant, company), without the join or the sort."""
         term = groupby_terms.get("applicant_id")
         if not order or term is None:
             return super()._read_group_orderby(order, groupby_terms, query)

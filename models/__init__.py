@@ -10,6 +10,13 @@ from . import hr_applicant_decline_reason
 from . import hr_applicant_refuse_reason
 from . import hr_candidate
 from . import hr_applicant
+from . import hr_applicant_followup_plan
+from . import hr_applicant_followup_dispatch
+from . import hr_applicant_decline
+from . import hr_applicant_talent_pool
+from . import hr_applicant_onboarding
+from . import hr_applicant_transparency
+from . import hr_applicant_report_data
 from . import hr_job
 from . import survey_survey
 from . import survey_question_answer

@@ -1,5 +1,3 @@
-from . import followup_policy
-from . import followup_bulk
 from . import followup_read_group
 from . import res_company
 from . import res_config_settings

@@ -6,7 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, html2plaintext
 
-from .followup_policy import (
+from ..tools.followup_policy import (
     hour_to_time,
     local_day_start,
     localize,

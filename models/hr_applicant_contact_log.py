@@ -7,7 +7,7 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.models import regex_order
 from odoo.tools import SQL
 
-from . import followup_bulk
+from ..tools import followup_bulk
 
 CONTACT_CHANNELS = [
     ("email", "Email"),

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
-from .followup_policy import (
+from ..tools.followup_policy import (
     next_allowed,
 )
 from .hr_applicant_contact_log import TEXT_LIMIT, check_text_length

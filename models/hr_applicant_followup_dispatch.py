@@ -8,8 +8,8 @@ from odoo import api, fields, models, modules
 from odoo.osv import expression
 from odoo.tools import SQL, email_normalize, html2plaintext
 
-from .followup_access import check_scheduled_job_caller
-from .followup_policy import (
+from ..tools.followup_access import check_scheduled_job_caller
+from ..tools.followup_policy import (
     to_local,
 )
 from .hr_applicant import DISPATCH_BATCH_SIZE

@@ -5,7 +5,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from .followup_policy import (
+from ..tools.followup_policy import (
     cap_release,
     hour_to_time,
     localize,

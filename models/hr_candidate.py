@@ -7,7 +7,7 @@ from odoo import api, fields, models, modules
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 
-from .followup_access import check_scheduled_job_caller
+from ..tools.followup_access import check_scheduled_job_caller
 from .hr_applicant_contact_log import CONTACT_CHANNELS, LINE_LIMIT, check_text_length
 
 _logger = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ from markupsafe import Markup
 from odoo import api, fields, models, modules
 from odoo.tools import SQL
 
-from .followup_access import check_scheduled_job_caller
+from ..tools.followup_access import check_scheduled_job_caller
 
 _logger = logging.getLogger(__name__)
 

@@ -7,8 +7,8 @@ from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.base.models.res_partner import _lang_get
 
-from .followup_access import check_scheduled_job_caller
-from .followup_policy import resolve_tz
+from ..tools.followup_access import check_scheduled_job_caller
+from ..tools.followup_policy import resolve_tz
 
 # WeCom refuses a markdown message over 4096 bytes (UTF-8).
 WECOM_MARKDOWN_LIMIT = 4096

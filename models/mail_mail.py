@@ -4,7 +4,7 @@ from odoo import models
 
 from odoo.addons.mail.models.mail_message import _image_dataurl
 
-from . import followup_bulk
+from ..tools import followup_bulk
 
 # What runs in create() of mail.mail and mail.message: the ORM, mail, and
 # mass_mailing (which only acts on mailing traces, never in a follow-up).

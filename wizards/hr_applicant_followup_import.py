@@ -8,7 +8,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import email_normalize
 
-from ..models.followup_policy import localize, resolve_tz, to_utc
+from ..tools.followup_policy import localize, resolve_tz, to_utc
 
 try:
     import openpyxl

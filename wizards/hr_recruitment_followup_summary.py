@@ -4,7 +4,7 @@ from datetime import time, timedelta
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..models.followup_policy import localize, resolve_tz, to_utc
+from ..tools.followup_policy import localize, resolve_tz, to_utc
 
 
 class HrRecruitmentFollowupSummary(models.TransientModel):

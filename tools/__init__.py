@@ -1,0 +1,3 @@
+from . import followup_access
+from . import followup_bulk
+from . import followup_policy

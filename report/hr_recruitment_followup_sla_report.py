@@ -134,6 +134,8 @@ class HrRecruitmentFollowupSlaReport(models.Model):
                                WHERE l.applicant_id = a.id
                                  AND l.direction = 'outbound'
                                  AND l.contact_date >= i.interview_end
+                                 AND (l.delivery_state IS NULL
+                                      OR l.delivery_state = 'sent')
                                ORDER BY l.contact_date, l.id
                                LIMIT 1
                           ) fc ON TRUE

@@ -134,10 +134,21 @@ class MailMail(models.Model):
 
     def _followup_track_delivery(self):
         """The contacts logged with these mails follow their state: sent (and
-        dated when they left), or failed. Only mails of applicants are looked
-        up, decided from what the mail queue already read: any other mail costs
-        no query."""
-        mails = self.filtered(lambda mail: mail.model == "hr.applicant" and mail.res_id)
+        dated when they left), or failed.
+
+        Only mails that may be the addon's are looked up, decided from what
+        the mail queue already read: a mail of an applicant, not a chatter
+        notification, kept once sent (the addon queues its emails with
+        ``auto_delete=False`` so that their log keeps its mail). Any other
+        mail costs no query."""
+        mails = self.filtered(
+            lambda mail: (
+                mail.model == "hr.applicant"
+                and mail.res_id
+                and not mail.is_notification
+                and not mail.auto_delete
+            )
+        )
         if not mails:
             return
         logs = (

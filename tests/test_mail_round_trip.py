@@ -578,3 +578,68 @@ class TestOwnWords(TransactionCase):
             "> Dear Zhang Wei",
         )
         self.assertEqual(own_words(False), "")
+
+
+@tagged("post_install", "-at_install")
+class TestDeliveryState(MailRoundTripCommon):
+    def test_other_mails_cost_no_query(self):
+        """The mail queue's hook reads nothing for mails that are not the
+        addon's: another model's, or a chatter notification of an applicant."""
+        Mail = self.env["mail.mail"]
+        partner_mail = Mail.create(
+            {
+                "model": "res.partner",
+                "res_id": self.applicant.partner_id.id or self.env.user.partner_id.id,
+                "email_to": "someone@example.com",
+                "body_html": "<p>Hello</p>",
+                "auto_delete": False,
+            }
+        )
+        notification = Mail.create(
+            {
+                "model": "hr.applicant",
+                "res_id": self.applicant.id,
+                "email_to": "someone@example.com",
+                "body_html": "<p>Hello</p>",
+                "is_notification": True,
+            }
+        )
+        mails = partner_mail | notification
+        self.env.flush_all()
+        mails.mapped("model")
+        mails.mapped("res_id")
+        mails.mapped("is_notification")
+        mails.mapped("auto_delete")
+        with self.assertQueryCount(0):
+            mails._followup_track_delivery()
+
+    @freeze_time("2026-03-07 02:00:00")
+    def test_existing_logs_get_their_mails_state_at_upgrade(self):
+        applicant = self._pre_offer("Zhou Jie")
+        Log = self.env["hr.applicant.contact.log"].sudo()
+        template = self.rule_light.mail_template_id
+        states = ("outgoing", "sent", "exception", "cancel")
+        logs = Log.browse()
+        for state in states:
+            mail = self.env["mail.mail"].browse(
+                template._followup_send_mail(applicant.id, {"auto_delete": False})
+            )
+            mail.state = state
+            logs |= Log.create(
+                {
+                    "applicant_id": applicant.id,
+                    "channel": "email",
+                    "summary": state,
+                    "mail_id": mail.id,
+                }
+            )
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE hr_applicant_contact_log SET delivery_state = NULL WHERE id IN %s",
+            (tuple(logs.ids),),
+        )
+        logs.invalidate_recordset(["delivery_state"])
+        Log._followup_backfill_delivery_state()
+        self.assertEqual(
+            logs.mapped("delivery_state"), ["queued", "sent", "failed", "failed"]
+        )

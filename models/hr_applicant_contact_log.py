@@ -223,8 +223,9 @@ class HrApplicantContactLog(models.Model):
 
     def _followup_backfill_delivery_state(self):
         """The delivery state of the emails logged before it existed: their
-        mail's state, in one statement (the mails still in the queue, or kept).
-        Those whose mail is gone left and were deleted once sent: sent."""
+        mail's state, in one statement, at install or upgrade (a no-op once
+        done). A log whose mail is gone (deleted once sent) keeps no state and
+        counts as a contact, as it did."""
         self.env.cr.execute(
             SQL(
                 """

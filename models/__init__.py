@@ -21,6 +21,7 @@ from . import survey_question_answer
 from . import survey_user_input
 from . import hr_recruitment_followup_rate_limit
 from . import mail_mail
+from . import mail_thread
 from . import mail_activity_plan_template
 from . import hr_recruitment_followup_wecom_robot
 from . import hr_recruitment_followup_wecom_message

@@ -1,6 +1,8 @@
 from datetime import timedelta
 
 import pytz
+from lxml import etree
+from lxml import html as lxml_html
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -13,6 +15,7 @@ from ..tools.followup_policy import (
     resolve_tz,
     to_utc,
 )
+from .hr_applicant_contact_log import COUNTED_SQL
 
 NO_CONTACT_DAYS = 7
 # Stored on the candidate, shown on the applicant.
@@ -49,6 +52,36 @@ PLANNER_FIELDS = frozenset(
         "next_followup_date",
     )
 )
+
+
+def own_words(body):
+    """The text of an incoming email without what it quotes: Odoo's gateway
+    marks quoted parts (the original we sent, a signature) with
+    ``data-o-mail-quote`` when it parses the email (``tools.mail.tag_quote``).
+    When everything is quoted (or nothing could be told apart), all of it."""
+    if not body:
+        return ""
+    try:
+        root = lxml_html.fragment_fromstring(str(body), create_parent="div")
+    except (etree.ParserError, ValueError):
+        return html2plaintext(body)
+    # The quotes themselves, not their containers (``-container``), which may
+    # hold the candidate's words too.
+    quoted = root.xpath("//*[@data-o-mail-quote][not(ancestor::*[@data-o-mail-quote])]")
+    for node in quoted:
+        # Keep the text that follows the quote in the same parent (tail).
+        parent = node.getparent()
+        if parent is None:
+            continue
+        if node.tail and node.tail.strip():
+            previous = node.getprevious()
+            if previous is not None:
+                previous.tail = (previous.tail or "") + node.tail
+            else:
+                parent.text = (parent.text or "") + node.tail
+        parent.remove(node)
+    text = html2plaintext(etree.tostring(root, encoding="unicode")).strip()
+    return text or html2plaintext(body)
 
 
 class HrApplicant(models.Model):
@@ -307,30 +340,38 @@ class HrApplicant(models.Model):
         "contact_log_ids.contact_date",
         "contact_log_ids.next_contact_date",
         "contact_log_ids.direction",
+        "contact_log_ids.delivery_state",
+        "contact_log_ids.automated",
         "user_id.tz",
     )
     def _compute_contact_dates(self):
+        """Last contact: the latest contact that happened (an email once it
+        left, and only if it was not returned or failed). Planned contact: the
+        next contact the recruiter planned with the latest contact people
+        logged (the job's emails neither make nor drop a plan). Last touch:
+        the latest outbound contact that happened."""
         latest_by_id = self._followup_latest_logs()
         for applicant in self:
             if applicant.id in latest_by_id:
                 contact_date, next_contact_date, touch_date = latest_by_id[applicant.id]
             else:
                 logs = applicant.contact_log_ids
-                latest = logs.sorted(
-                    lambda log: (log.contact_date, log.id or 0), reverse=True
-                )[:1]
-                contact_date, next_contact_date = (
-                    latest.contact_date,
-                    latest.next_contact_date,
+                counted = logs.filtered(
+                    lambda log: log.contact_date and log._followup_counted()
                 )
+                contact_date = max(counted.mapped("contact_date"), default=False)
                 touch_date = max(
                     (
                         log.contact_date
-                        for log in logs
-                        if log.direction == "outbound" and log.contact_date
+                        for log in counted
+                        if log.direction == "outbound"
                     ),
                     default=False,
                 )
+                planning = logs.filtered(lambda log: not log.automated).sorted(
+                    lambda log: (log.contact_date, log.id or 0), reverse=True
+                )[:1]
+                next_contact_date = planning.next_contact_date
             applicant.last_contact_date = contact_date
             applicant.last_touch_date = touch_date
             applicant.followup_planned_date = (
@@ -340,30 +381,41 @@ class HrApplicant(models.Model):
             )
 
     def _followup_latest_logs(self):
-        """{applicant id: (contact date, next contact) of its latest contact, and
-        the date of its latest outbound contact} in one query, for the stored
-        applicants whose contacts are all stored too (the others are computed
-        from the cache). An applicant may have hundreds of contacts: loading them
-        all to keep the latest one is what this avoids."""
+        """{applicant id: (last contact, next contact planned with the latest
+        contact people logged, last outbound contact)} (see
+        ``_compute_contact_dates``) in one query, for the stored applicants
+        whose contacts are all stored too (the others are computed from the
+        cache). An applicant may have hundreds of contacts: loading them all to
+        keep the latest one is what this avoids."""
         ids = [applicant_id for applicant_id in self.ids if applicant_id]
         if not ids:
             return {}
         Log = self.env["hr.applicant.contact.log"]
         Log.flush_model(
-            ["applicant_id", "contact_date", "next_contact_date", "direction"]
+            [
+                "applicant_id",
+                "contact_date",
+                "next_contact_date",
+                "direction",
+                "delivery_state",
+                "automated",
+            ]
         )
         self.env.cr.execute(
             SQL(
                 """
-                SELECT DISTINCT ON (applicant_id)
-                    applicant_id, contact_date, next_contact_date,
-                    MAX(contact_date) FILTER (WHERE direction = 'outbound')
-                        OVER (PARTITION BY applicant_id)
+                SELECT applicant_id,
+                    MAX(contact_date) FILTER (WHERE %(counted)s),
+                    (ARRAY_AGG(next_contact_date ORDER BY contact_date DESC, id DESC)
+                        FILTER (WHERE automated IS NOT TRUE))[1],
+                    MAX(contact_date) FILTER (
+                        WHERE %(counted)s AND direction = 'outbound')
                 FROM hr_applicant_contact_log
-                WHERE applicant_id IN %s
-                ORDER BY applicant_id, contact_date DESC, id DESC
+                WHERE applicant_id IN %(ids)s
+                GROUP BY applicant_id
                 """,
-                tuple(ids),
+                counted=SQL(COUNTED_SQL),
+                ids=tuple(ids),
             )
         )
         latest = {
@@ -605,7 +657,10 @@ class HrApplicant(models.Model):
                     "channel": "email",
                     "direction": "inbound",
                     "contact_date": message.date or fields.Datetime.now(),
-                    "summary": html2plaintext(message.body or "")[:2000]
+                    # The body as the gateway parsed it, its quotes marked:
+                    # once stored, the message's body is normalized again,
+                    # which marks everything in a quote's container as quoted.
+                    "summary": own_words(msg_vals.get("body") or message.body)[:2000]
                     or message.subject,
                     "user_id": False,
                 }

@@ -115,6 +115,9 @@ class HrApplicant(models.Model):
         now = fields.Datetime.now()
         phone_blacklist = self._followup_phone_blacklist()
         logs = []
+        # Replies reach the applicant's thread (its alias or the catchall), as
+        # core's chatter path would route them: read once for the batch.
+        reply_tos = template._followup_reply_to(self.ids)
         for applicant in self.sudo().with_context(active_test=False):
             if not applicant.email_from or applicant._followup_blocked(phone_blacklist):
                 continue
@@ -134,12 +137,13 @@ class HrApplicant(models.Model):
                 company.followup_hour_from,
                 company.followup_hour_to,
             )
-            mail_id = template.send_mail(
+            mail_id = template._followup_send_mail(
                 applicant.id,
                 email_values={
                     "auto_delete": False,
                     "scheduled_date": send_at if send_at > now else False,
                 },
+                reply_to=reply_tos.get(applicant.id, False),
             )
             logs.append(
                 {

@@ -119,6 +119,9 @@ class HrApplicant(models.Model):
                 ("candidate_id", "in", self.candidate_id.ids),
                 ("direction", "=", "outbound"),
                 ("contact_date", ">=", since),
+                # Queued emails count (they leave at their date: the caps keep
+                # room for them); returned or failed ones never reached anyone.
+                ("delivery_state", "not in", ["bounced", "failed"]),
                 "|",
                 ("automated", "=", False),
                 ("channel", "not in", ACTIVITY_CHANNELS),
@@ -208,7 +211,9 @@ class HrApplicant(models.Model):
             if due.date() > self.start_date or now.date() > self.start_date:
                 return None
         elif rule.trigger == "no_contact":
-            quiet_since = max(self.last_contact_date or base, base)
+            # Since the last contact, or this rule's own last message (queued
+            # until the morning, or returned: not a contact, still sent).
+            quiet_since = max(self.last_contact_date or base, base, last_sent or base)
             wait = rule.delay if not sent else (rule.repeat_interval or rule.delay)
             due = quiet_since + rule._delta(wait * slow)
         elif not sent:

@@ -67,7 +67,7 @@ class HrApplicant(models.Model):
         if by_email:
             _due, send_at = self._followup_constrain(now, now, [])
             mail = mail.sudo().browse(
-                template.send_mail(
+                template._followup_send_mail(
                     self.id,
                     email_values={
                         "auto_delete": False,

@@ -118,6 +118,47 @@ class MailMail(models.Model):
                 return False
         return all(name in self._fields for values in values_list for name in values)
 
+    def _postprocess_sent_message(
+        self, success_pids, failure_reason=False, failure_type=None
+    ):
+        # Before core's: a sent mail with auto_delete is deleted there.
+        self._followup_track_delivery()
+        return super()._postprocess_sent_message(
+            success_pids, failure_reason=failure_reason, failure_type=failure_type
+        )
+
+    def cancel(self):
+        res = super().cancel()
+        self._followup_track_delivery()
+        return res
+
+    def _followup_track_delivery(self):
+        """The contacts logged with these mails follow their state: sent (and
+        dated when they left), or failed.
+
+        Only mails that may be the addon's are looked up, decided from what
+        the mail queue already read: a mail of an applicant, not a chatter
+        notification, kept once sent (the addon queues its emails with
+        ``auto_delete=False`` so that their log keeps its mail). Any other
+        mail costs no query."""
+        mails = self.filtered(
+            lambda mail: (
+                mail.model == "hr.applicant"
+                and mail.res_id
+                and not mail.is_notification
+                and not mail.auto_delete
+            )
+        )
+        if not mails:
+            return
+        logs = (
+            self.env["hr.applicant.contact.log"]
+            .sudo()
+            .search([("mail_id", "in", mails.ids)])
+        )
+        if logs:
+            logs._followup_follow_mail()
+
     def send(self, *args, **kwargs):
         self._followup_cancel_opted_out()
         return super().send(*args, **kwargs)

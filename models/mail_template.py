@@ -67,6 +67,7 @@ class MailTemplate(models.Model):
         :return: {res_id: (mail.mail, subject)}
         """
         self.ensure_one()
+        email_values_by_id = self._followup_with_reply_to(res_ids, email_values_by_id)
         if not self._followup_fast_render_supported():
             return self._followup_send_batch_core(res_ids, email_values_by_id)
         self._send_check_access(res_ids)
@@ -118,8 +119,60 @@ class MailTemplate(models.Model):
             for values, mail in zip(values_list, mails, strict=True)
         }
 
+    def _followup_reply_to(self, res_ids):
+        """{res_id: Reply-To} that core's ``message_post_with_source`` gives the
+        mails of this template, when the template sets none: the record's alias
+        or its company's catchall (``_notify_get_reply_to``), computed for all
+        of ``res_ids`` at once. Empty when the template has its own ``reply_to``
+        (rendered with the rest) or when there is no alias nor catchall (the
+        mail server then answers to the sender, as core does).
+
+        ``send_mail()`` alone leaves the Reply-To empty: the candidate's answer
+        would go to the sender's mailbox instead of the applicant's thread.
+        """
+        self.ensure_one()
+        if self.reply_to or not res_ids:
+            return {}
+        records = self.env[self.model].sudo().browse(res_ids)
+        return {
+            res_id: reply_to
+            for res_id, reply_to in records._notify_get_reply_to(default=False).items()
+            if res_id and reply_to
+        }
+
+    def _followup_with_reply_to(self, res_ids, email_values_by_id):
+        """``email_values_by_id`` completed with ``_followup_reply_to()``."""
+        reply_tos = self._followup_reply_to(res_ids)
+        if not reply_tos:
+            return email_values_by_id
+        return {
+            res_id: {
+                "reply_to": reply_tos[res_id],
+                **(email_values_by_id.get(res_id) or {}),
+            }
+            if res_id in reply_tos
+            else email_values_by_id.get(res_id) or {}
+            for res_id in res_ids
+        }
+
+    def _followup_send_mail(self, res_id, email_values=None, reply_to=None):
+        """``send_mail(res_id)`` with the Reply-To core's thread path gives
+        (see ``_followup_reply_to``); ``reply_to``: what that returned for a
+        batch the caller sends one by one.
+
+        :return: the id of the queued mail.mail
+        """
+        self.ensure_one()
+        if reply_to is None:
+            reply_to = self._followup_reply_to([res_id]).get(res_id)
+        values = dict(email_values or {})
+        if reply_to:
+            values.setdefault("reply_to", reply_to)
+        return self.send_mail(res_id, email_values=values)
+
     def _followup_send_batch_core(self, res_ids, email_values_by_id):
         """send_mail_batch(), once per distinct set of overriding values."""
+        email_values_by_id = self._followup_with_reply_to(res_ids, email_values_by_id)
         groups = {}
         for res_id in res_ids:
             values = email_values_by_id.get(res_id) or {}

@@ -5,9 +5,10 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.models import regex_order
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 from ..tools import followup_bulk
+from ..tools.followup_format import human_datetime
 
 CONTACT_CHANNELS = [
     ("email", "Email"),
@@ -319,8 +320,8 @@ class HrApplicantContactLog(models.Model):
                     self.env._(
                         "The next contact (%(next)s) cannot be before the contact "
                         "itself (%(date)s).",
-                        next=log.next_contact_date,
-                        date=contact_day,
+                        next=format_date(self.env, log.next_contact_date),
+                        date=format_date(self.env, contact_day),
                     )
                 )
 
@@ -585,9 +586,11 @@ class HrApplicantContactLog(models.Model):
         return Markup("<p>%s</p><p>%s</p>") % (
             self.env._(
                 "Last contact: %(date)s by %(channel)s.",
-                date=fields.Datetime.context_timestamp(
-                    self, self.contact_date
-                ).strftime("%Y-%m-%d %H:%M"),
+                date=human_datetime(
+                    self.env,
+                    self.contact_date,
+                    self.applicant_id._followup_recruiter_tz().zone,
+                ),
                 channel=channels.get(self.channel),
             ),
             self.summary or "",

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_date
 
 # A first day further than this from today is a typing error (the year).
 START_DATE_MAX_DAYS = 3653
@@ -70,7 +71,7 @@ class HrApplicant(models.Model):
                     message
                     % {
                         "name": applicant.partner_name,
-                        "date": applicant.start_date or "-",
+                        "date": format_date(self.env, applicant.start_date) or "-",
                     }
                 )
 
@@ -93,7 +94,7 @@ class HrApplicant(models.Model):
                 body=self.env._(
                     "Hire abandoned: %(name)s will not join on %(date)s.",
                     name=applicant.partner_name,
-                    date=applicant.start_date or "-",
+                    date=format_date(self.env, applicant.start_date) or "-",
                 ),
                 subtype_xmlid="mail.mt_note",
             )
@@ -117,7 +118,7 @@ class HrApplicant(models.Model):
                     "outcome": "no_response",
                     "summary": self.env._(
                         "No-show on the first day (%(date)s).",
-                        date=applicant.start_date,
+                        date=format_date(self.env, applicant.start_date),
                     ),
                 }
                 for applicant in self
@@ -180,6 +181,6 @@ class HrApplicant(models.Model):
                         "The first day of %(name)s (%(date)s) is more than 10 years "
                         "away from today: check the year.",
                         name=applicant.partner_name,
-                        date=day,
+                        date=format_date(self.env, day),
                     )
                 )

@@ -6,6 +6,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models, modules
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
+from odoo.tools import format_date
 
 from ..tools.followup_access import check_scheduled_job_caller
 from .hr_applicant_contact_log import CONTACT_CHANNELS, LINE_LIMIT, check_text_length
@@ -193,7 +194,7 @@ class HrCandidate(models.Model):
             raise UserError(
                 self.env._(
                     "The talent pool expiry must be after today (%(date)s).",
-                    date=expiry or "-",
+                    date=format_date(self.env, expiry) or "-",
                 )
             )
         anonymised = self.filtered("talent_pool_anonymised")

@@ -211,7 +211,7 @@ class TestCadenceTimeline(CadenceCommon):
         with freeze_time("2026-03-18 01:00:00"):
             self._run_cron()
             self.assertEqual(len(self._mails(applicant)), 3)
-            self.assertIn("April 1, 2026", self._mails(applicant)[-1].body_html)
+            self.assertIn("on 1 April 2026.", self._mails(applicant)[-1].body_html)
             self.assertEqual(applicant.followup_rule_id, self.rule_start_7)
         with freeze_time("2026-03-25 01:00:00"):
             self._run_cron()

@@ -427,6 +427,8 @@ class TestFunnelReport(ReportsCommon):
                 "drop_rate:avg",
             ],
         )
+        if not groupby:
+            return tuple(rows[0])
         return {group: tuple(values) for group, *values in rows}
 
     def test_reached_and_left_per_stage(self):
@@ -461,6 +463,46 @@ class TestFunnelReport(ReportsCommon):
         self.assertEqual(
             by_department,
             {self.dept_eng: (6, 1, 0, 1, 100 / 6), self.dept_sales: (2, 1, 1, 0, 50.0)},
+        )
+
+    def test_totals_count_applications_not_stage_visits(self):
+        # 9 applications made 39 stage visits (the sum of Reached above); 6 of
+        # them ended: A1, A7 rejected, A2, A3, A4, A9 declined.
+        self.assertEqual(self._funnel([], []), (9, 6, 2, 4, 600 / 9))
+        # Per job across the stages: A1-A6 (A1 rejected, A2-A4 declined), and
+        # A7-A9 (A7 rejected, A9 declined).
+        self.assertEqual(
+            self._funnel([], ["job_id"]),
+            {self.job_a: (6, 4, 1, 3, 400 / 6), self.job_b: (3, 2, 1, 1, 200 / 3)},
+        )
+        # What the pivot asks for its Total row (read_group, no grouping).
+        measures = [
+            "reached_count:sum",
+            "left_count:sum",
+            "rejected_count:sum",
+            "declined_count:sum",
+            "drop_rate:avg",
+        ]
+        [total] = self.env[FUNNEL].read_group(
+            self._company_a(("job_id", "in", (self.job_a | self.job_b).ids)),
+            measures,
+            [],
+        )
+        self.assertEqual(
+            {name: total[name.split(":")[0]] for name in measures},
+            {
+                "reached_count:sum": 9,
+                "left_count:sum": 6,
+                "rejected_count:sum": 2,
+                "declined_count:sum": 4,
+                "drop_rate:avg": 600 / 9,
+            },
+        )
+        self.assertEqual(total["__count"], 39)
+        # An empty selection has no drop-off rather than a division by zero.
+        self.assertEqual(
+            self._funnel([("job_id", "=", self.job_c.id), ("id", "=", 0)], []),
+            (0, False, False, False, False),
         )
 
     def test_job_specific_stage_only_for_its_job(self):

@@ -408,7 +408,10 @@ ITEMS = (
             "term per part of the order, parsed with regex_order, the groupby terms "
             "keyed by groupby spec."
         ),
-        where=("models/hr_applicant_contact_log.py: _read_group_orderby",),
+        where=(
+            "models/followup_read_group.py: GroupCountMixin._read_group_orderby",
+            "models/hr_applicant_contact_log.py: _followup_group_by_id",
+        ),
         recheck=(
             "that the log grouped by applicant is still ordered as core orders "
             "the applicants' groups but by the log's own column"
@@ -431,7 +434,7 @@ ITEMS = (
             "from_clause, and _read_group_postprocess_aggregate() passing the "
             "values of an aggregate function it does not know unchanged."
         ),
-        where=("report/hr_recruitment_followup_report_mixin.py: _read_group_select",),
+        where=("models/followup_read_group.py: ReportMixin._read_group_select",),
         recheck=(
             "that the aggregates median/share/key_avg still read right in the "
             "reports' pivot and in the summary PDF (a feature: no core path to "

@@ -6,6 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
 from ..tools import followup_bulk
+from ..tools.core_internals import fast_paths_enabled
 
 CONTACT_CHANNELS = [
     ("email", "Email"),
@@ -318,11 +319,17 @@ class HrApplicantContactLog(models.Model):
         followup_bulk), unless another module or an automation rule extends
         create(). The stored computed fields get what their computes give: the
         applicant's candidate, contact, company, position and follow-up stage.
+        With the fast paths turned off, create(). (Core code it mirrors:
+        tools/core_internals.py, "orm_insert", "contact_log_insert".)
         """
         if not vals_list:
             return self.browse()
-        if not self.env.su or not followup_bulk.create_is_stock(
-            self, (HrApplicantContactLog.__module__,)
+        if (
+            not self.env.su
+            or not fast_paths_enabled(self.env)
+            or not followup_bulk.create_is_stock(
+                self, (HrApplicantContactLog.__module__,)
+            )
         ):
             return self.create(vals_list)
         applicants = self.env["hr.applicant"].browse(

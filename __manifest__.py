@@ -26,6 +26,7 @@
         "data/survey_offer_decline_data.xml",
         "data/hr_recruitment_followup_rule_data.xml",
         "data/ir_cron_data.xml",
+        "data/ir_config_parameter_data.xml",
         "data/mail_activity_plan_data.xml",
         "data/base_automation_data.xml",
         "data/digest_data.xml",

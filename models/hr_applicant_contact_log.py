@@ -4,10 +4,10 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
-from odoo.models import regex_order
 from odoo.tools import SQL, format_date
 
 from ..tools import followup_bulk
+from ..tools.core_internals import fast_paths_enabled
 from ..tools.followup_format import human_datetime
 
 CONTACT_CHANNELS = [
@@ -89,6 +89,9 @@ class HrApplicantContactLog(models.Model):
     _description = "Applicant Contact Log"
     _order = "contact_date desc, id desc"
     _check_company_auto = True
+    # Groups of applicants read from the index on (applicant, company), newest
+    # application first (see the mixin, models/followup_read_group.py).
+    _followup_group_by_id = ("applicant_id",)
 
     applicant_id = fields.Many2one(
         "hr.applicant",
@@ -247,27 +250,6 @@ class HrApplicantContactLog(models.Model):
         self.ensure_one()
         return self.delivery_state in (False, "sent")
 
-    def _read_group_orderby(self, order, groupby_terms, query):
-        """Groups of applicants come newest application first, by the log's
-        own column: Odoo would order them as applicants are ordered (priority,
-        then newest), a column of another table, which makes PostgreSQL join
-        every contact to its applicant, sort and group them before it can take
-        the first page of groups. By the log's column, the groups are read from
-        the index on (applicant, company), without the join or the sort."""
-        term = groupby_terms.get("applicant_id")
-        if not order or term is None:
-            return super()._read_group_orderby(order, groupby_terms, query)
-        terms = []
-        for part in order.split(","):
-            match = regex_order.match(part)
-            if match and match["term"] == "applicant_id":
-                asc = (match["direction"] or "").lower() == "asc"
-                direction = "ASC" if asc else "DESC"
-                terms.append(SQL("%s %s", term, SQL(direction)))
-            else:
-                terms.append(super()._read_group_orderby(part, groupby_terms, query))
-        return SQL(", ").join(term for term in terms if term)
-
     @api.depends("applicant_id")
     def _compute_channel(self):
         for log in self:
@@ -401,11 +383,17 @@ class HrApplicantContactLog(models.Model):
         followup_bulk), unless another module or an automation rule extends
         create(). The stored computed fields get what their computes give: the
         applicant's candidate, contact, company, position and follow-up stage.
+        With the fast paths turned off, create(). (Core code it mirrors:
+        tools/core_internals.py, "orm_insert", "contact_log_insert".)
         """
         if not vals_list:
             return self.browse()
-        if not self.env.su or not followup_bulk.create_is_stock(
-            self, (HrApplicantContactLog.__module__,)
+        if (
+            not self.env.su
+            or not fast_paths_enabled(self.env)
+            or not followup_bulk.create_is_stock(
+                self, (HrApplicantContactLog.__module__,)
+            )
         ):
             return self.create(vals_list)
         applicants = self.env["hr.applicant"].browse(

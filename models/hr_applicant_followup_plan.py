@@ -5,6 +5,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..tools.core_internals import fast_paths_enabled
 from ..tools.followup_policy import (
     cap_release,
     hour_to_time,
@@ -472,9 +473,15 @@ class HrApplicant(models.Model):
         The ORM would recompute them through the automation rules' hook, which
         reads the applicants again to find the rules these fields trigger. When
         no rule watches them, that is all it would do; when one does, this
-        returns None, and the ORM recomputes them itself, and the rule runs.
+        returns None, and the ORM recomputes them itself, and the rule runs; so
+        it does when the fast paths are turned off (tools/core_internals.py,
+        "automation_patches", "plan_store").
         """
-        if not self or self._followup_contact_dates_watched():
+        if (
+            not self
+            or not fast_paths_enabled(self.env)
+            or self._followup_contact_dates_watched()
+        ):
             return None
         latest = self._followup_latest_logs()
         dates = {}

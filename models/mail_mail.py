@@ -5,9 +5,12 @@ from odoo import models
 from odoo.addons.mail.models.mail_message import _image_dataurl
 
 from ..tools import followup_bulk
+from ..tools.core_internals import fast_paths_enabled
 
 # What runs in create() of mail.mail and mail.message: the ORM, mail, and
-# mass_mailing (which only acts on mailing traces, never in a follow-up).
+# mass_mailing (which only acts on mailing traces, never in a follow-up). The
+# core code _followup_create_batch mirrors: tools/core_internals.py
+# ("mail_message_columns", "orm_insert").
 MAIL_CREATE_MODULES = (
     "odoo.addons.mail.models.mail_mail",
     "odoo.addons.mail.models.mail_message",
@@ -100,10 +103,12 @@ class MailMail(models.Model):
         return mails
 
     def _followup_create_batch_supported(self, values_list):
-        """Whether ``_followup_create_batch`` can write these values itself."""
+        """Whether ``_followup_create_batch`` can write these values itself
+        (never when the fast paths are turned off)."""
         Message = self.env["mail.message"]
         if not (
-            followup_bulk.create_is_stock(self, MAIL_CREATE_MODULES)
+            fast_paths_enabled(self.env)
+            and followup_bulk.create_is_stock(self, MAIL_CREATE_MODULES)
             and followup_bulk.create_is_stock(Message, MAIL_CREATE_MODULES)
         ):
             return False

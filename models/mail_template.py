@@ -13,6 +13,8 @@ from odoo.tools.safe_eval import (
     unsafe_eval,
 )
 
+from ..tools.core_internals import fast_paths_enabled
+
 _logger = logging.getLogger(__name__)
 
 # What mail.template.send_mail_batch() renders for each mail.
@@ -47,12 +49,28 @@ class MailTemplate(models.Model):
     # once per batch and run on every record with the same evaluation context
     # as core, so the output is the same, byte for byte (tests compare them).
     # Anything core does that this path does not reproduce (layouts, reports,
-    # default recipients, preview language...) goes through core instead.
+    # default recipients, preview language...) goes through core instead, and
+    # so does everything when not running as superuser or when the fast paths
+    # are turned off (see _followup_fast_render_allowed).
+    # The core code it mirrors: tools/core_internals.py ("rendering",
+    # "template_generation").
     # ------------------------------------------------------------------
+
+    def _followup_fast_render_allowed(self):
+        """Whether the compiled renderer may run instead of core's.
+
+        Only as superuser (the scheduled job): core restricts what a user who
+        is not a template editor may render (``is_restricted``,
+        ``raise_on_forbidden_code_for_model`` in mail.render.mixin); the
+        compiled renderer does not reproduce that, so any other caller renders
+        through core, which applies it. Never when the administrator turned the
+        fast paths off (``hr_recruitment_followup.fast_paths``).
+        """
+        return self.env.su and fast_paths_enabled(self.env)
 
     def _followup_fast_render_supported(self):
         self.ensure_one()
-        return not (
+        return self._followup_fast_render_allowed() and not (
             self.email_layout_xmlid
             or self.report_template_ids
             or self.use_default_to
@@ -187,6 +205,8 @@ class MailTemplate(models.Model):
         """What ``_generate_template(res_ids, SEND_FIELDS)`` returns, when
         ``_followup_fast_render_supported()``."""
         self.ensure_one()
+        if not self._followup_fast_render_allowed():
+            return self._generate_template(res_ids, SEND_FIELDS)
         results = {}
         for template, ids in self._followup_classify_per_lang(res_ids).values():
             for field in ("body_html", "email_from", "reply_to", "subject"):
@@ -221,6 +241,8 @@ class MailTemplate(models.Model):
 
     def _followup_classify_per_lang(self, res_ids):
         """_classify_per_lang() with the compiled inline renderer."""
+        if not self._followup_fast_render_allowed():
+            return self._classify_per_lang(res_ids)
         langs = {}
         for res_id, lang in self._followup_render_inline(
             self.lang, self.render_model, res_ids
@@ -233,6 +255,8 @@ class MailTemplate(models.Model):
 
     def _followup_render_field(self, field, res_ids):
         """_render_field() in the current language, compiled once."""
+        if not self._followup_fast_render_allowed():
+            return self._render_field(field, res_ids)
         engine = getattr(self._fields[field], "render_engine", "inline_template")
         options = getattr(self._fields[field], "render_options", None) or {}
         source = self[field]
@@ -248,6 +272,8 @@ class MailTemplate(models.Model):
 
     def _followup_render_inline(self, template_txt, model, res_ids):
         """_render_template_inline_template(), each expression compiled once."""
+        if not self._followup_fast_render_allowed():
+            return self._render_template_inline_template(template_txt, model, res_ids)
         if not template_txt or not res_ids:
             return dict.fromkeys(res_ids, "")
         template_txt = str(template_txt)
@@ -293,6 +319,10 @@ class MailTemplate(models.Model):
 
     def _followup_render_qweb(self, template_src, model, res_ids, options=None):
         """_render_template_qweb(), the template compiled once for all records."""
+        if not self._followup_fast_render_allowed():
+            return self._render_template_qweb(
+                template_src, model, res_ids, options=options
+            )
         if not template_src or not res_ids:
             return dict.fromkeys(res_ids, "")
         if not self._has_unsafe_expression_template_qweb(template_src, model):

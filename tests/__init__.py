@@ -20,3 +20,4 @@ from . import test_reports
 from . import test_dispatch_performance
 from . import test_mail_round_trip
 from . import test_dates
+from . import test_core_internals

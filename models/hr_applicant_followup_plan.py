@@ -515,9 +515,13 @@ class HrApplicant(models.Model):
 
     @api.model
     def _followup_mark_for_replan(self, domain):
-        """Flag the applicants of ``domain`` for the scheduled job to re-plan."""
+        """Flag the applicants of ``domain`` for the scheduled job to re-plan.
+
+        As superuser: a rule shared by every company concerns the applicants of
+        companies the editor does not see or has not selected.
+        """
         self.env.flush_all()
-        query = self.with_context(active_test=False)._search(
+        query = self.sudo().with_context(active_test=False)._search(
             [*domain, ("followup_needs_plan", "=", False)]
         )
         self.env.cr.execute(

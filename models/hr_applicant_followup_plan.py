@@ -186,6 +186,11 @@ class HrApplicant(models.Model):
                 return None
             anchor = f"start:{fields.Date.to_string(self.start_date)}"
             base = None
+        elif rule.trigger == "talent_pool":
+            pool = self._followup_pool_anchor()
+            if not pool:
+                return None
+            base, anchor = pool
         else:
             if not stage_anchor:
                 return None
@@ -521,8 +526,10 @@ class HrApplicant(models.Model):
         companies the editor does not see or has not selected.
         """
         self.env.flush_all()
-        query = self.sudo().with_context(active_test=False)._search(
-            [*domain, ("followup_needs_plan", "=", False)]
+        query = (
+            self.sudo()
+            .with_context(active_test=False)
+            ._search([*domain, ("followup_needs_plan", "=", False)])
         )
         self.env.cr.execute(
             SQL(

@@ -75,19 +75,23 @@ class HrApplicant(models.Model):
         """(base, anchor) of the pool's follow-ups on this application, or None.
 
         The first touch is counted from the latest of: joining the pool, this
-        application's entering its follow-up stage, our last contact; the
-        repetitions from the previous touch. One anchor per stay in the pool.
+        application's entering its follow-up stage, our last contact with the
+        candidate (on any of their applications, read with them by
+        ``_followup_carries_pool``: a new application carries on the cadence of
+        the previous one); the repetitions from the previous touch. One anchor
+        per stay in the pool.
         """
         self.ensure_one()
         candidate = self.candidate_id
         if not candidate.talent_pool_date:
             return None
-        joined = fields.Datetime.to_datetime(candidate.talent_pool_date)
-        base = max(
-            date
-            for date in (joined, self.followup_stage_date, self.last_touch_date)
-            if date
-        )
+        applications = candidate.with_context(active_test=False).applicant_ids
+        dates = [
+            fields.Datetime.to_datetime(candidate.talent_pool_date),
+            self.followup_stage_date,
+            *applications.mapped("last_touch_date"),
+        ]
+        base = max(date for date in dates if date)
         return base, f"pool:{fields.Date.to_string(candidate.talent_pool_date)}"
 
     def action_talent_pool_add(self):

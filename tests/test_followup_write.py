@@ -76,10 +76,10 @@ class TestApplicantWriteCandidateFields(FollowupCommon):
             "preferred_channel": "phone",
         }
         self.applicant.with_user(self.recruiter).write(vals)
-        self.assertEqual(len(vals), 4, "the caller's dict keeps its keys")
         self.assertEqual(self.applicant.candidate_id, new_candidate)
         self.assertTrue(new_candidate.do_not_contact)
         self.assertEqual(new_candidate.do_not_contact_reason, "Asked on the phone")
         self.assertEqual(new_candidate.preferred_channel, "phone")
         self.assertFalse(self.candidate.do_not_contact, "the old one is untouched")
         self.assertFalse(self.candidate.preferred_channel)
+        self.assertEqual(len(vals), 4, "the caller's dict keeps its keys")

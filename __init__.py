@@ -26,7 +26,7 @@ def uninstall_hook(env):
     While the module runs, applicants hold their follow-up stage (which cannot be
     deleted under them) and recruiters' reminders use the follow-up activity
     type: the deletion of both would fail and leave them behind. The reminders
-    become to-dos. The refuse reason and the applicant tags the module brought
+    become to-dos. The refuse reasons and the applicant tags the module brought
     are kept where applicants or candidates use them: they are the users' data.
     """
     module = "hr_recruitment_followup"
@@ -54,6 +54,7 @@ def uninstall_hook(env):
     kept = env["ir.model.data"]
     for xmlid, used in (
         ("refuse_reason_offer_declined", lambda r: [("refuse_reason_id", "=", r.id)]),
+        ("refuse_reason_withdrew", lambda r: [("refuse_reason_id", "=", r.id)]),
         ("tag_urgent_position", lambda r: [("categ_ids", "in", r.ids)]),
         ("tag_potential_candidate", lambda r: [("categ_ids", "in", r.ids)]),
         ("tag_hire_abandoned", lambda r: [("categ_ids", "in", r.ids)]),

@@ -865,8 +865,7 @@ def _insert_logs(cr, config, now):
             %(pool_stage)s, 'email', 'outbound',
             s.pool_last - (s.pool_sent - g.n) * interval '120 days', TRUE,
             'News from our company', %(pool_rule)s,
-            'stage:' || %(pool_stage)s || ':'
-                || to_char(s.stage_date, 'YYYY-MM-DD HH24:MI:SS'),
+            'pool:' || to_char(s.pool_date, 'YYYY-MM-DD'),
             g.n - 1, 1, 1,
             s.pool_last - (s.pool_sent - g.n) * interval '120 days',
             s.pool_last - (s.pool_sent - g.n) * interval '120 days'

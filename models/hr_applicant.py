@@ -258,13 +258,23 @@ class HrApplicant(models.Model):
                 )
             )
         # Related fields are written back one by one: the flag would be checked
-        # before its reason arrives. Write them to the candidate in one go.
+        # before its reason arrives. Write them to the candidate in one go, the
+        # new one when the same write changes it (after the change, then), and
+        # leave the caller's dict as it was.
         candidate_vals = {
-            name: vals.pop(name) for name in CANDIDATE_FOLLOWUP_FIELDS if name in vals
+            name: vals[name] for name in CANDIDATE_FOLLOWUP_FIELDS if name in vals
         }
         if candidate_vals:
-            self.candidate_id.write(candidate_vals)
+            vals = {
+                name: value
+                for name, value in vals.items()
+                if name not in CANDIDATE_FOLLOWUP_FIELDS
+            }
+            if "candidate_id" not in vals:
+                self.candidate_id.write(candidate_vals)
         res = super().write(vals)
+        if candidate_vals and "candidate_id" in vals:
+            self.candidate_id.write(candidate_vals)
         if "stage_id" in vals or "job_id" in vals:
             self._followup_update_furthest_stage()
         return res

@@ -190,6 +190,11 @@ class HrApplicant(models.Model):
                 return None
             anchor = f"start:{fields.Date.to_string(self.start_date)}"
             base = None
+        elif rule.trigger == "talent_pool":
+            pool = self._followup_pool_anchor()
+            if not pool:
+                return None
+            base, anchor = pool
         else:
             if not stage_anchor:
                 return None
@@ -527,10 +532,16 @@ class HrApplicant(models.Model):
 
     @api.model
     def _followup_mark_for_replan(self, domain):
-        """Flag the applicants of ``domain`` for the scheduled job to re-plan."""
+        """Flag the applicants of ``domain`` for the scheduled job to re-plan.
+
+        As superuser: a rule shared by every company concerns the applicants of
+        companies the editor does not see or has not selected.
+        """
         self.env.flush_all()
-        query = self.with_context(active_test=False)._search(
-            [*domain, ("followup_needs_plan", "=", False)]
+        query = (
+            self.sudo()
+            .with_context(active_test=False)
+            ._search([*domain, ("followup_needs_plan", "=", False)])
         )
         self.env.cr.execute(
             SQL(

@@ -128,8 +128,8 @@ class HrApplicant(models.Model):
 
     def _onboarding_end(self, state):
         """Record that the first day will not happen: tag "Hire abandoned" and
-        move to the talent pool follow-up stage, where only candidates who agreed
-        to stay in the pool are contacted."""
+        move to the not-hired follow-up stage; only candidates who agreed to
+        stay in the talent pool are contacted again."""
         tag = self.env.ref(
             "hr_recruitment_followup.tag_hire_abandoned", raise_if_not_found=False
         )

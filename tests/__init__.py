@@ -21,3 +21,4 @@ from . import test_dispatch_performance
 from . import test_mail_round_trip
 from . import test_dates
 from . import test_core_internals
+from . import test_followup_write

@@ -32,7 +32,7 @@ class TestChineseTranslation(TransactionCase):
             ["hr_recruitment_followup"], ["zh_CN"]
         )
         pool = self.env.ref("hr_recruitment_followup.followup_stage_talent_pool")
-        self.assertEqual(pool.with_context(lang="zh_CN").name, "人才库")
+        self.assertEqual(pool.with_context(lang="zh_CN").name, "未录用")
         channels = dict(
             self.env["hr.applicant.contact.log"]
             .with_context(lang="zh_CN")

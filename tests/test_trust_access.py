@@ -441,6 +441,11 @@ class TestTrustAccess(FollowupCommon):
         refused.write(
             {"refuse_reason_id": declined.id, "active": False, "refuse_date": now}
         )
+        # The pool report counts the candidates in the pool: these two, through
+        # their latest (the refused) application.
+        refused.candidate_id._talent_pool_add(
+            "Access check", fields.Date.today() + timedelta(days=365)
+        )
         cls.env.flush_all()
         rows = {
             "hr.recruitment.followup.funnel.report": (cls.applicant, applicant_b),

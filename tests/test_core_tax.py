@@ -53,7 +53,6 @@ def core_applicant_write(applicants, vals):
 # recruitment's.
 RECRUITMENT_TABLES = re.compile(
     r"\bhr_applicant\b|hr_applicant_contact_log|hr_recruitment_followup"
-    r"|ir_config_parameter"
 )
 
 
@@ -88,8 +87,8 @@ class TestCoreTax(FollowupCommon):
 
     @contextmanager
     def recruitment_queries(self):
-        """The queries of the block that touch the applicants, the contact log,
-        the addon's tables or its switches."""
+        """The queries of the block that touch the applicants, the contact log
+        or the addon's tables."""
         queries, touched = [], []
         with contextmanager(self._patchExecute)(queries):
             yield touched

@@ -28,7 +28,6 @@
         "data/ir_cron_data.xml",
         "data/ir_config_parameter_data.xml",
         "data/mail_activity_plan_data.xml",
-        "data/base_automation_data.xml",
         "data/digest_data.xml",
         "views/hr_recruitment_followup_stage_views.xml",
         "views/hr_recruitment_followup_rule_views.xml",

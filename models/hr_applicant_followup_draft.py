@@ -132,8 +132,7 @@ class HrApplicantFollowupDraft(models.Model):
     # The recruiter's buttons
     # ------------------------------------------------------------------
 
-    def _followup_check_pending(self):
-        self.check_access("write")
+    def _followup_check_handled(self):
         done = self.filtered(lambda draft: draft.state != "draft")
         if done:
             raise UserError(
@@ -143,15 +142,32 @@ class HrApplicantFollowupDraft(models.Model):
                 )
             )
 
+    def _followup_lock(self):
+        """Lock these drafts (or wait for whoever is handling them): two clicks,
+        or a click and the job's escalation, never send the same email twice;
+        the second finds it handled."""
+        self.check_access("write")
+        if not self:
+            return
+        self.flush_recordset(["state"])
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM hr_applicant_followup_draft WHERE id IN %s FOR UPDATE",
+                tuple(self.ids),
+            )
+        )
+        self.invalidate_recordset(["state"])
+        self._followup_check_handled()
+
     def action_send(self):
         """Queue the (edited) emails: each leaves at the next minute its
         candidate may be contacted, if the candidate may still be."""
-        self._followup_check_pending()
+        self._followup_lock()
         self.sudo()._followup_send(reviewer=self.env.user)
         return True
 
     def action_skip(self):
-        self._followup_check_pending()
+        self._followup_lock()
         missing = self.filtered(lambda draft: not (draft.reason or "").strip())
         if missing:
             raise UserError(
@@ -176,7 +192,7 @@ class HrApplicantFollowupDraft(models.Model):
         """The recruiter passes the message by phone or WeChat: an activity
         with the text, and the log says so (a prepared message, not a contact
         until the recruiter logs the call)."""
-        self._followup_check_pending()
+        self._followup_lock()
         now = fields.Datetime.now()
         for draft in self.sudo():
             applicant = draft.applicant_id
@@ -397,9 +413,16 @@ class HrApplicantFollowupDraft(models.Model):
 
         :return: the number of drafts handled
         """
-        drafts = self.search(
-            [("state", "=", "draft"), ("deadline", "<=", now)], limit=limit
+        self.flush_model(["state", "deadline"])
+        query = self._search(
+            [("state", "=", "draft"), ("deadline", "<=", now)],
+            order="deadline, id",
+            limit=limit,
         )
+        # Locked: a second cron worker takes other drafts, never the same ones
+        # (nor those a recruiter is sending right now).
+        self.env.cr.execute(SQL("%s FOR UPDATE SKIP LOCKED", query.select()))
+        drafts = self.browse([row[0] for row in self.env.cr.fetchall()])
         if not drafts:
             return 0
         drafts._followup_notify_manager()

@@ -62,7 +62,7 @@ class HrApplicantFollowupDraft(models.Model):
     user_id = fields.Many2one(
         "res.users", string="Recruiter", readonly=True, index=True
     )
-    partner_name = fields.Char(related="applicant_id.partner_name")
+    partner_name = fields.Char(related="applicant_id.partner_name", string="Candidate")
     job_id = fields.Many2one(related="applicant_id.job_id")
     email_to = fields.Char(string="To", related="applicant_id.email_from")
     subject = fields.Char(required=True)

@@ -7,7 +7,7 @@ from datetime import datetime
 from freezegun import freeze_time
 
 from odoo.exceptions import UserError
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, TransactionCase, tagged
 from odoo.tools import html2plaintext
 
 from .test_cadence import CadenceCommon
@@ -76,6 +76,21 @@ class TestReviewBeforeSend(ReviewCommon):
             html2plaintext(draft.body_html), html2plaintext(rendered["body_html"])
         )
         self.assertIn("Your cache design stood out.", draft.body_html)
+        # The light touch says it too; without it, neither does.
+        light = self.rule_light.mail_template_id
+        self.assertIn(
+            "Your cache design stood out.",
+            light._generate_template(applicant.ids, ("body_html",))[applicant.id][
+                "body_html"
+            ],
+        )
+        self.assertNotIn("What struck us", draft.body_html)
+        self.assertNotIn(
+            "What struck us",
+            template._generate_template(standard.ids, ("body_html",))[standard.id][
+                "body_html"
+            ],
+        )
         self.assertIn("Interviewer Zhao", draft.body_html)
         # Within 24 hours of the interview's end.
         self.assertEqual(draft.deadline, datetime(2026, 3, 3, 3, 0))
@@ -267,6 +282,25 @@ class TestReviewBeforeSend(ReviewCommon):
             ]
         )
         self.assertEqual(len(escalation), 1)
+
+
+@tagged("post_install", "-at_install")
+class TestShippedSendModes(TransactionCase):
+    def test_thank_you_and_light_touch_are_reviewed_for_core_positions(self):
+        """As installed (an upgrade keeps what the administrator chose)."""
+        Rule = self.env["hr.recruitment.followup.rule"]
+        reviewed = Rule.search([("send_mode", "!=", "auto")])
+        self.assertEqual(
+            reviewed,
+            self.env.ref("hr_recruitment_followup.followup_rule_after_interview")
+            | self.env.ref(
+                "hr_recruitment_followup.followup_rule_pre_offer_light_touch"
+            ),
+        )
+        self.assertEqual(set(reviewed.mapped("send_mode")), {"review_core"})
+        rule = reviewed[:1]
+        self.assertTrue(rule._followup_reviewed_for("core"))
+        self.assertFalse(rule._followup_reviewed_for("standard"))
 
 
 @tagged("post_install", "-at_install")

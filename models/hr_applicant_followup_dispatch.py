@@ -208,7 +208,9 @@ class HrApplicant(models.Model):
             )
             if drafts:
                 # The logs come in the order of their values.
-                by_vals = {id(vals): log for vals, log in zip(log_vals, logs)}  # noqa: B905
+                by_vals = {
+                    id(vals): log for vals, log in zip(log_vals, logs, strict=True)
+                }
                 self.env["hr.applicant.followup.draft"].sudo()._followup_create(
                     [
                         {**draft, "log_id": by_vals[id(vals)].id}

@@ -106,27 +106,35 @@ class HrApplicantFollowupDraft(models.Model):
 
     @api.model
     def _followup_create(self, vals_list):
-        """Create the job's drafts and the recruiters' activities, at once."""
-        drafts = self.create(vals_list)
-        applicants = drafts.applicant_id
+        """Create the job's drafts and their recruiters' activities, each in
+        one go."""
+        applicants = self.env["hr.applicant"].browse(
+            [vals["applicant_id"] for vals in vals_list]
+        )
         deadlines, notes = {}, {}
-        for draft in drafts:
-            applicant = draft.applicant_id
+        for vals, applicant in zip(vals_list, applicants, strict=True):
+            deadline = fields.Datetime.to_datetime(vals["deadline"])
             deadlines[applicant.id] = fields.Datetime.context_timestamp(
-                draft.with_context(tz=applicant._followup_recruiter_tz().zone),
-                draft.deadline,
+                self.with_context(tz=applicant._followup_recruiter_tz().zone),
+                deadline,
             ).date()
-            notes[applicant.id] = Markup("<p>%s</p>") % draft.subject
-        activities = applicants._followup_schedule_prepared(
+            notes[applicant.id] = Markup("<p>%s</p>") % vals["subject"]
+        # The recruiter finds them under To Review and in their activities:
+        # no email per draft (after a campus day, thirty of them).
+        activities = applicants.with_context(
+            mail_activity_quick_update=True
+        )._followup_schedule_prepared(
             self.env.ref("mail.mail_activity_data_todo"),
             self.env._("Review the follow-up email before it is sent"),
             notes,
             deadlines,
         )
-        by_applicant = {activity.res_id: activity for activity in activities}
-        for draft in drafts:
-            draft.activity_id = by_applicant.get(draft.applicant_id.id)
-        return drafts
+        return self.create(
+            [
+                {**vals, "activity_id": activity.id}
+                for vals, activity in zip(vals_list, activities, strict=True)
+            ]
+        )
 
     # ------------------------------------------------------------------
     # The recruiter's buttons

@@ -213,33 +213,53 @@ class TestReviewBeforeSend(ReviewCommon):
         self.assertIn("Tell him the team loved his demo.", log.summary)
 
     def test_bulk_send_queues_every_draft_with_constant_queries(self):
-        with freeze_time("2026-03-02 01:00:00"):
-            applicants = self.env["hr.applicant"]
-            for index in range(37):
-                applicants |= self._interviewed(f"Campus {index}")
-        with freeze_time(DUE):
-            self._run_cron()
-        drafts = self._drafts(applicants)
-        self.assertEqual(len(drafts), 37)
+        """A campus day: the job prepares the drafts in its batches and the
+        recruiter sends them at once, at the same cost for 5 as for 30."""
+        groups = []
+        with freeze_time("2026-03-02 00:30:00"):
+            # Interviews ending at 02:00, 03:00, 04:00: due two hours later.
+            for hour, count in ((2, 2), (3, 5), (4, 30)):
+                interview = (
+                    f"2026-03-02 {hour - 1:02d}:00:00",
+                    f"2026-03-02 {hour:02d}:00:00",
+                )
+                group = self.env["hr.applicant"]
+                for index in range(count):
+                    group |= self._interviewed(
+                        f"Campus {hour} {index}", interview=interview
+                    )
+                groups.append(group)
+        applicants = groups[0] | groups[1] | groups[2]
 
-        def send_queries(batch):
-            batch = batch.with_user(self.recruiter)
+        def queries(func):
             self.env.flush_all()
             self.env.invalidate_all()
             count0 = self.cr.sql_log_count
-            batch.action_send()
+            func()
             self.env.flush_all()
             return self.cr.sql_log_count - count0
 
-        with freeze_time("2026-03-02 06:00:00"):
-            send_queries(drafts[:2])  # warms the registry's caches
-            five = send_queries(drafts[2:7])
-            thirty = send_queries(drafts[7:])
+        prepared = []
+        for hour, group in zip((4, 5, 6), groups, strict=True):
+            with freeze_time(f"2026-03-02 {hour:02d}:00:00"):
+                prepared.append(queries(self._run_cron))
+            self.assertEqual(len(self._drafts(group)), len(group))
+        self.assertEqual(prepared[2], prepared[1], "5 or 30 drafts: same queries")
+        Mail = self.env["mail.mail"]
+        domain = [("model", "=", "hr.applicant"), ("res_id", "in", applicants.ids)]
+        self.assertFalse(Mail.search(domain), "drafts, no email")
+
+        def send(group):
+            return queries(self._drafts(group).with_user(self.recruiter).action_send)
+
+        with freeze_time("2026-03-02 06:30:00"):
+            send(groups[0])  # warms the registry's caches
+            five = send(groups[1])
+            thirty = send(groups[2])
         self.assertEqual(thirty, five)
-        mails = self.env["mail.mail"].search(
-            [("model", "=", "hr.applicant"), ("res_id", "in", applicants.ids)]
-        )
+        mails = Mail.search(domain)
         self.assertEqual(len(mails), 37)
+        drafts = self._drafts(applicants)
         self.assertEqual(set(drafts.mapped("state")), {"sent"})
         self.assertEqual(drafts.log_id.mail_id, mails)
 

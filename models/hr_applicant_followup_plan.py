@@ -12,6 +12,7 @@ from ..tools.followup_policy import (
     localize,
     next_open,
     resolve_tz,
+    to_local,
     to_utc,
 )
 from .hr_applicant import PLAN_FIELDS
@@ -221,7 +222,9 @@ class HrApplicant(models.Model):
             return None
         return due, anchor, sent
 
-    def _followup_constrain(self, due, now, contacts, holidays=frozenset()):
+    def _followup_constrain(
+        self, due, now, contacts, holidays=frozenset(), backwards=False
+    ):
         """When a follow-up due at ``due`` may really reach the candidate.
 
         The first instant at or after ``due`` (and ``now``) that is inside the
@@ -237,10 +240,16 @@ class HrApplicant(models.Model):
         :param contacts: sorted naive UTC dates of the candidate's outbound
             contacts, made or queued (see ``_followup_history``)
         :param holidays: local days to skip (see ``_followup_holidays``)
+        :param backwards: a checkpoint counted back from a date (the first
+            day): due on a holiday, it comes on the last working day before
+            it (from today on), not after; a reminder for the day before the
+            first day must not come on the first day
         """
         self.ensure_one()
         company = self._followup_company()
         tz = self._followup_candidate_tz()
+        if backwards and holidays:
+            due = self._followup_before_holidays(due, now, holidays, tz)
         core = self.job_id.followup_tier == "core"
         caps = {
             "per_day": max(company.followup_cap_core_per_day if core else 0, 1),
@@ -259,6 +268,22 @@ class HrApplicant(models.Model):
                 break
             send_at = moved
         return send_at
+
+    def _followup_before_holidays(self, due, now, holidays, tz):
+        """``due`` moved back to the contact start of the last day before it
+        that is not in ``holidays``, not before today; unchanged when its day
+        is not a holiday or no such day is left."""
+        self.ensure_one()
+        day = to_local(due, tz).date()
+        if day not in holidays:
+            return due
+        today = to_local(now, tz).date()
+        while day in holidays and day > today:
+            day -= timedelta(days=1)
+        if day in holidays:
+            return due
+        start = hour_to_time(self._followup_company().followup_hour_from)
+        return min(due, to_utc(localize(day, start, tz)))
 
     def _followup_holidays(self, now):
         """The public holidays of these applicants' companies, from now on, in
@@ -443,6 +468,7 @@ class HrApplicant(models.Model):
                         now,
                         contacts.get(applicant.candidate_id.id, []),
                         applicant._followup_rule_holidays(rule, holidays),
+                        backwards=rule.trigger == "before_start",
                     )
                 except OverflowError:
                     continue

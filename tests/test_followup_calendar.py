@@ -127,6 +127,35 @@ class TestFollowupHolidays(CalendarCommon):
         self._run_cron()
         self.assertEqual(applicant.next_followup_date, datetime(2026, 2, 17, 2, 0))
 
+    @freeze_time("2026-02-12 02:00:00")  # Thursday, 10:00 in Shanghai
+    def test_checkpoint_before_the_first_day_comes_before_the_holiday(self):
+        """The first day is the first working day after the holiday: the call
+        of the day before comes on the last working day before the holiday."""
+        (self.rule_confirm | self.rule_start_14 | self.rule_start_7).active = False
+        applicant = self._candidate_applicant(
+            "First Day After", "Asia/Shanghai", stage_id=self.stage_proposal.id
+        )
+        applicant.start_date = "2026-02-24"
+        applicant._plan_next_followup()
+        self.assertEqual(applicant.followup_rule_id, self.rule_start_1)
+        # Due 2026-02-23 09:00 (a holiday): 09:00 on Monday 02-16 instead.
+        self.assertEqual(applicant.next_followup_date, datetime(2026, 2, 16, 1, 0))
+        with freeze_time("2026-02-16 01:00:00"):
+            self._run_cron()
+            activity = self._followup_activities(applicant)
+            self.assertEqual(len(activity), 1)
+            self.assertEqual(str(activity.date_deadline), "2026-02-16")
+        # Planned while the holiday has begun: nothing before it is left, the
+        # call waits for the first working day's morning.
+        with freeze_time("2026-02-18 02:00:00"):
+            late = self._candidate_applicant(
+                "Planned Late", "Asia/Shanghai", stage_id=self.stage_proposal.id
+            )
+            late.start_date = "2026-02-24"
+            late._plan_next_followup()
+            self.assertEqual(late.followup_rule_id, self.rule_start_1)
+            self.assertEqual(late.next_followup_date, datetime(2026, 2, 24, 1, 0))
+
     def test_weekends_are_not_holidays(self):
         """Only the public holidays move a touch: the calendar's days without
         attendance (its weekend) do not."""

@@ -2,7 +2,7 @@
     "name": "Recruitment Follow-up",
     "summary": "Follow candidates up after the interview: stages, contact log, "
     "cadence, decline reasons, talent pool and reports",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Human Resources/Recruitment",
     "website": "https://github.com/hr-recruitment-followup/hr_recruitment_followup",
     "author": "hr_recruitment_followup developers",

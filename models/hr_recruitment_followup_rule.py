@@ -115,7 +115,8 @@ class HrRecruitmentFollowupRule(models.Model):
         string="Wait for a Working Day",
         default=True,
         help="On a public holiday of the company's working calendar (its global "
-        "time off), the message waits for the next working day's contact hours. "
+        "time off), the message waits for the next working day's contact hours "
+        "(before the first day: it comes on the working day before the holiday). "
         "Off: it only waits for the contact hours, whatever the day (a thank-you "
         "promised within 24 hours).",
     )

@@ -242,11 +242,13 @@ class HrApplicantContactLog(models.Model):
             # An email the system queued for later (a re-activation invitation
             # held until the candidate's contact hours) is dated when it
             # leaves; people cannot link a log to a mail.
-            queued = log.mail_id.scheduled_date
             if (
                 not log.automated
                 and log.contact_date > now + FUTURE_TOLERANCE
-                and not (queued and log.contact_date <= queued)
+                and not (
+                    log.mail_id.scheduled_date
+                    and log.contact_date <= log.mail_id.scheduled_date
+                )
             ):
                 raise ValidationError(
                     self.env._(

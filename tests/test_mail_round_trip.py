@@ -253,9 +253,10 @@ Content-Type: text/html; charset=utf-8
             self.assertEqual(inbound.channel, "email")
             self.assertEqual(applicant.last_contact_date, datetime(2026, 3, 9, 12, 0))
             # The cadence restarts from the answer: 4 quiet days after it
-            # (20:00 in Shanghai: held until 09:00 the next morning).
+            # (20:00 in Shanghai), planned when it may really go: 09:00 the
+            # next morning.
             self.assertEqual(applicant.followup_rule_id, self.rule_light)
-            self.assertEqual(applicant.next_followup_date, datetime(2026, 3, 13, 12, 0))
+            self.assertEqual(applicant.next_followup_date, datetime(2026, 3, 14, 1, 0))
 
     def test_bounce_is_not_a_contact_and_prepares_the_next_channel(self):
         with freeze_time("2026-03-03 02:00:00"):

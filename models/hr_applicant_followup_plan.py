@@ -235,6 +235,8 @@ class HrApplicant(models.Model):
             "per_day": company.followup_cap_core_per_day if core else 0,
             "per_week": 0 if core else company.followup_cap_standard_per_week,
         }
+        # The company's contact hours, narrowed by the candidate's own.
+        hour_from, hour_to = self.candidate_id._followup_contact_window(company)
         due = max(due, now)
         capped = cap_release(due, contacts, tz, **caps)
         send_at = capped
@@ -242,8 +244,8 @@ class HrApplicant(models.Model):
             moved = next_allowed(
                 cap_release(send_at, contacts, tz, **caps),
                 tz,
-                company.followup_hour_from,
-                company.followup_hour_to,
+                hour_from,
+                hour_to,
             )
             if moved == send_at:
                 break

@@ -163,6 +163,20 @@ class HrApplicant(models.Model):
     def _followup_unsubscribe_url(self):
         return self._followup_page_url("/unsubscribe")
 
+    def _followup_unsubscribe_headers(self):
+        """RFC 8058 one-click unsubscribe headers of a follow-up email, as
+        mail.mail stores them (a dict's repr)."""
+        self.ensure_one()
+        if not self.followup_page_url:
+            return False
+        base, query = self.followup_page_url.split("?", 1)
+        return repr(
+            {
+                "List-Unsubscribe": f"<{base}/unsubscribe?{query}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            }
+        )
+
     # ------------------------------------------------------------------
     # Computes
     # ------------------------------------------------------------------
@@ -257,7 +271,7 @@ class HrApplicant(models.Model):
             "recruiter": recruiter,
             "company": self.company_id or self.env.company,
             "checklist": self.checklist_item_ids,
-            "done": self.checklist_done_ids,
+            "done_items": self.checklist_done_ids,
             "doubt_topics": [
                 (key, label)
                 for key, label in self._fields[

@@ -97,7 +97,7 @@ class CandidatePage(CustomerPortal):
         the message and writes nothing."""
         applicant = self._followup_applicant(applicant_id, access_token)
         if applicant is None:
-            return request.not_found()
+            raise request.not_found()
         try:
             with request.env.cr.savepoint():
                 getattr(applicant, method)(*args)
@@ -118,7 +118,7 @@ class CandidatePage(CustomerPortal):
     def followup_page(self, applicant_id, access_token=None, done=None, **kw):
         applicant = self._followup_applicant(applicant_id, access_token)
         if applicant is None:
-            return request.not_found()
+            raise request.not_found()
         return self._followup_render(applicant, done=done)
 
     @http.route(f"{PAGE}/confirm", type="http", auth="public", methods=["POST"])
@@ -194,7 +194,7 @@ class CandidatePage(CustomerPortal):
             applicant_id, access_token, unsubscribe=True
         )
         if applicant is None:
-            return request.not_found()
+            raise request.not_found()
         return request.render(
             "hr_recruitment_followup.candidate_unsubscribe",
             {
@@ -220,7 +220,7 @@ class CandidatePage(CustomerPortal):
             applicant_id, access_token, unsubscribe=True
         )
         if applicant is None:
-            return request.not_found()
+            raise request.not_found()
         applicant._followup_page_stop(
             request.env._("Unsubscribed with the link of a follow-up email.")
         )

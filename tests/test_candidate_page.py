@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 from odoo import fields
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests.common import Opener
+from odoo.tools import mute_logger
 
 from ..controllers.candidate_page import PAGE_RATE_LIMIT
 
@@ -420,6 +421,7 @@ class TestCandidatePageRefusals(CandidatePageCommon):
         self.assertFalse(self.applicant.challenges_acknowledged_date)
         self.assertFalse(self._logs(self.applicant))
 
+    @mute_logger("odoo.http")
     def test_post_without_csrf_from_the_page_is_refused(self):
         response = self.url_open(
             self._url(self.applicant, "/stop"),
@@ -451,7 +453,7 @@ class TestCandidatePageChinese(CandidatePageCommon):
         )
         self.applicant.candidate_id.partner_id.lang = "zh_CN"
         page = self.url_open(self._url(self.applicant)).text
-        self.assertIn("我确认于", page)
+        self.assertIn("我确认入职日期", page)
         self.assertIn("如何联系我", page)
         self.assertNotIn("I confirm I start on", page)
         english = self.url_open(self._url(self.applicant) + "&lang=en_US").text

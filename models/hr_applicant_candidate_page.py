@@ -82,7 +82,6 @@ class HrApplicant(models.Model):
     )
     checklist_item_ids = fields.Many2many(
         "hr.recruitment.followup.checklist.item",
-        string="Checklist",
         compute="_compute_checklist_item_ids",
         help="What the candidate prepares before the first day: the items of the "
         "company and of the position.",
@@ -136,9 +135,10 @@ class HrApplicant(models.Model):
             )
 
     def _compute_access_url(self):
-        super()._compute_access_url()
+        res = super()._compute_access_url()
         for applicant in self:
             applicant.access_url = f"/recruitment/followup/{applicant.id}"
+        return res
 
     def _followup_page_url(self, suffix="", anchor=None):
         """The candidate's own link (absolute), with their token."""

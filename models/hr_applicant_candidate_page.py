@@ -82,6 +82,7 @@ class HrApplicant(models.Model):
     )
     checklist_item_ids = fields.Many2many(
         "hr.recruitment.followup.checklist.item",
+        string="Checklist",
         compute="_compute_checklist_item_ids",
         help="What the candidate prepares before the first day: the items of the "
         "company and of the position.",
@@ -91,7 +92,6 @@ class HrApplicant(models.Model):
         "hr_applicant_checklist_done_rel",
         "applicant_id",
         "item_id",
-        string="Checklist Done",
         copy=False,
         help="The items the candidate ticked on their page.",
     )

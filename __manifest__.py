@@ -2,7 +2,7 @@
     "name": "Recruitment Follow-up",
     "summary": "Follow candidates up after the interview: stages, contact log, "
     "cadence, decline reasons, talent pool and reports",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Human Resources/Recruitment",
     "website": "https://github.com/hr-recruitment-followup/hr_recruitment_followup",
     "author": "hr_recruitment_followup developers",
@@ -27,8 +27,8 @@
         "data/survey_offer_decline_data.xml",
         "data/hr_recruitment_followup_rule_data.xml",
         "data/ir_cron_data.xml",
+        "data/ir_config_parameter_data.xml",
         "data/mail_activity_plan_data.xml",
-        "data/base_automation_data.xml",
         "data/digest_data.xml",
         "views/hr_recruitment_followup_stage_views.xml",
         "views/hr_recruitment_followup_rule_views.xml",

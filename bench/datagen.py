@@ -18,6 +18,9 @@ import random
 from datetime import timedelta
 
 from odoo import fields
+from odoo.tools import SQL
+
+from ..models.hr_applicant_contact_log import COUNTED_SQL
 
 _logger = logging.getLogger(__name__)
 
@@ -862,8 +865,7 @@ def _insert_logs(cr, config, now):
             %(pool_stage)s, 'email', 'outbound',
             s.pool_last - (s.pool_sent - g.n) * interval '120 days', TRUE,
             'News from our company', %(pool_rule)s,
-            'stage:' || %(pool_stage)s || ':'
-                || to_char(s.stage_date, 'YYYY-MM-DD HH24:MI:SS'),
+            'pool:' || to_char(s.pool_date, 'YYYY-MM-DD'),
             g.n - 1, 1, 1,
             s.pool_last - (s.pool_sent - g.n) * interval '120 days',
             s.pool_last - (s.pool_sent - g.n) * interval '120 days'
@@ -972,10 +974,12 @@ def _compute_contact_dates(env):
     """Last contact, planned contact and last outbound contact, as the ORM
     computes them from the log."""
     cr = env.cr
-    # Last contact, and the contact the recruiter planned in the latest log
+    # Last contact (an email once sent), and the contact the recruiter planned
+    # in the latest contact people logged
     # (due when the company's contact hours start, in the recruiter's time zone).
     cr.execute(
-        """
+        SQL(
+            """
         UPDATE hr_applicant a SET
             last_contact_date = l.contact_date,
             last_touch_date = l.touched,
@@ -990,17 +994,22 @@ def _compute_contact_dates(env):
                 AT TIME ZONE COALESCE(p.tz, c.followup_tz, 'UTC') AT TIME ZONE 'UTC'
             END
         FROM (
-            SELECT DISTINCT ON (l.applicant_id) l.applicant_id, l.contact_date,
-                l.next_contact_date,
-                MAX(l.contact_date) FILTER (WHERE l.direction = 'outbound')
-                    OVER (PARTITION BY l.applicant_id) AS touched
+            SELECT l.applicant_id,
+                MAX(l.contact_date) FILTER (WHERE %(counted)s) AS contact_date,
+                (ARRAY_AGG(l.next_contact_date
+                           ORDER BY l.contact_date DESC, l.id DESC)
+                    FILTER (WHERE l.automated IS NOT TRUE))[1] AS next_contact_date,
+                MAX(l.contact_date) FILTER (
+                    WHERE %(counted)s AND l.direction = 'outbound') AS touched
             FROM hr_applicant_contact_log l
             JOIN bench_story s ON s.applicant_id = l.applicant_id
-            ORDER BY l.applicant_id, l.contact_date DESC, l.id DESC
+            GROUP BY l.applicant_id
         ) l, res_company c, res_users u, res_partner p
         WHERE a.id = l.applicant_id AND c.id = a.company_id AND u.id = a.user_id
           AND p.id = u.partner_id
-        """
+        """,
+            counted=SQL(COUNTED_SQL),
+        )
     )
 
 

@@ -220,3 +220,23 @@ hrf_empty_rc() { # $1 = path
 hrf_odoo() {
     (cd /tmp && TZ=UTC exec "$PYTHON" -m odoo "$@")
 }
+
+# The PDF summary's prerequisites: warnings only (Odoo serves without them).
+hrf_warn_pdf_prerequisites() {
+    local version
+    if ! command -v wkhtmltopdf >/dev/null 2>&1; then
+        hrf_log "WARNING: wkhtmltopdf not found: the PDF summary cannot be printed (Odoo shows HTML instead)." \
+            "Install it (https://github.com/wkhtmltopdf/packaging/releases, 0.12.6 'with patched qt';" \
+            "Debian's wkhtmltopdf package drops the header and footer), then restart bin/run."
+    else
+        version="$(wkhtmltopdf --version 2>/dev/null || true)"
+        case "$version" in
+        *"patched qt"*) ;;
+        *) hrf_log "WARNING: $version is not the 'with patched qt' build: the PDF summary prints without header and footer." ;;
+        esac
+    fi
+    if ! command -v fc-list >/dev/null 2>&1 || [ -z "$(fc-list :lang=zh 2>/dev/null)" ]; then
+        hrf_log "WARNING: no Chinese (CJK) font installed: every Chinese character of the PDF summary prints blank." \
+            "Install one (apt-get install fonts-noto-cjk, or fonts-wqy-zenhei), then restart bin/run."
+    fi
+}

@@ -15,6 +15,8 @@ from . import hr_applicant_talent_pool
 from . import hr_applicant_onboarding
 from . import hr_applicant_transparency
 from . import hr_applicant_report_data
+from . import calendar_event
+from . import hr_applicant_install
 from . import hr_recruitment_followup_checklist_item
 from . import hr_applicant_candidate_page
 from . import hr_candidate_reach
@@ -24,6 +26,7 @@ from . import survey_question_answer
 from . import survey_user_input
 from . import hr_recruitment_followup_rate_limit
 from . import mail_mail
+from . import mail_thread
 from . import mail_activity_plan_template
 from . import hr_recruitment_followup_wecom_robot
 from . import hr_recruitment_followup_wecom_message

@@ -1,6 +1,8 @@
 from datetime import timedelta
 
 import pytz
+from lxml import etree
+from lxml import html as lxml_html
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -13,6 +15,7 @@ from ..tools.followup_policy import (
     resolve_tz,
     to_utc,
 )
+from .hr_applicant_contact_log import COUNTED_SQL
 
 NO_CONTACT_DAYS = 7
 # Stored on the candidate, shown on the applicant.
@@ -38,6 +41,21 @@ PLAN_FIELDS = (
     "followup_rule_occurrence",
     "followup_needs_plan",
 )
+# What the planner decides from: a change of one of these on an application
+# marks it for the scheduled job to re-plan (``followup_needs_plan``), in the
+# same UPDATE as the change itself. The job re-plans in batches.
+REPLAN_FIELDS = frozenset(
+    (
+        "stage_id",
+        "active",
+        "refuse_reason_id",
+        "date_closed",
+        "job_id",
+        "followup_stage_id",
+        "start_date",
+        *WORTH_FIELDS,
+    )
+)
 # The planner's decision, written by the planner only (as superuser).
 PLANNER_FIELDS = frozenset(
     (
@@ -49,6 +67,51 @@ PLANNER_FIELDS = frozenset(
         "next_followup_date",
     )
 )
+# The switches of the re-plan on change (Recruitment > Configuration >
+# Settings): an ir.config_parameter each, on unless set to "False". Read from
+# the registry's cache (no query once read).
+REPLAN_PARAMS = {
+    "application": "hr_recruitment_followup.replan_on_application_change",
+    "interview": "hr_recruitment_followup.replan_on_interview_change",
+}
+
+
+def followup_replan_enabled(env, what):
+    """Whether a change of an application (``what`` = "application") or of an
+    interview ("interview") marks the applicant for the scheduled job to
+    re-plan."""
+    value = env["ir.config_parameter"].sudo().get_param(REPLAN_PARAMS[what], "True")
+    return value not in ("False", "0", "")
+
+
+def own_words(body):
+    """The text of an incoming email without what it quotes: Odoo's gateway
+    marks quoted parts (the original we sent, a signature) with
+    ``data-o-mail-quote`` when it parses the email (``tools.mail.tag_quote``).
+    When everything is quoted (or nothing could be told apart), all of it."""
+    if not body:
+        return ""
+    try:
+        root = lxml_html.fragment_fromstring(str(body), create_parent="div")
+    except (etree.ParserError, ValueError):
+        return html2plaintext(body)
+    # The quotes themselves, not their containers (``-container``), which may
+    # hold the candidate's words too.
+    quoted = root.xpath("//*[@data-o-mail-quote][not(ancestor::*[@data-o-mail-quote])]")
+    for node in quoted:
+        # Keep the text that follows the quote in the same parent (tail).
+        parent = node.getparent()
+        if parent is None:
+            continue
+        if node.tail and node.tail.strip():
+            previous = node.getprevious()
+            if previous is not None:
+                previous.tail = (previous.tail or "") + node.tail
+            else:
+                parent.text = (parent.text or "") + node.tail
+        parent.remove(node)
+    text = html2plaintext(etree.tostring(root, encoding="unicode")).strip()
+    return text or html2plaintext(body)
 
 
 class HrApplicant(models.Model):
@@ -209,8 +272,14 @@ class HrApplicant(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        replan = followup_replan_enabled(self.env, "application")
         for vals in vals_list:
             self._check_worth_values(vals)
+            if replan:
+                # Planned by the scheduled job's next batch, not here.
+                vals.setdefault("followup_needs_plan", True)
+            if vals.get("stage_id"):
+                vals.setdefault("furthest_stage_id", vals["stage_id"])
         applicants = super().create(vals_list)
         applicants._followup_update_furthest_stage()
         return applicants
@@ -225,16 +294,47 @@ class HrApplicant(models.Model):
                 )
             )
         # Related fields are written back one by one: the flag would be checked
-        # before its reason arrives. Write them to the candidate in one go.
+        # before its reason arrives. Write them to the candidate in one go, the
+        # new one when the same write changes it (after the change, then), and
+        # leave the caller's dict as it was.
         candidate_vals = {
-            name: vals.pop(name) for name in CANDIDATE_FOLLOWUP_FIELDS if name in vals
+            name: vals[name] for name in CANDIDATE_FOLLOWUP_FIELDS if name in vals
         }
         if candidate_vals:
-            self.candidate_id.write(candidate_vals)
+            vals = {
+                name: value
+                for name, value in vals.items()
+                if name not in CANDIDATE_FOLLOWUP_FIELDS
+            }
+            if "candidate_id" not in vals:
+                self.candidate_id.write(candidate_vals)
+        if REPLAN_FIELDS & vals.keys() and followup_replan_enabled(
+            self.env, "application"
+        ):
+            # Mark, don't compute: the flag goes in the same UPDATE as the
+            # change, and the scheduled job re-plans in its batches.
+            vals = {**vals, "followup_needs_plan": True}
         res = super().write(vals)
+        if candidate_vals and "candidate_id" in vals:
+            self.candidate_id.write(candidate_vals)
         if "stage_id" in vals or "job_id" in vals:
             self._followup_update_furthest_stage()
         return res
+
+    def web_save(self, vals, specification, next_id=None):
+        """Save from the form: the applicant the user looks at shows its new
+        plan right away. Elsewhere (imports, the kanban, code) a change only
+        marks the applicant, and the scheduled job plans it within minutes."""
+        if "followup_rule_id" not in specification or next_id or len(self) > 1:
+            return super().web_save(vals, specification, next_id=next_id)
+        # web_save() of web, with the plan between the save and the read.
+        if self:
+            self.write(vals)
+            records = self
+        else:
+            records = self.create(vals)
+        records.filtered("followup_needs_plan")._plan_next_followup()
+        return records.with_context(bin_size=True).web_read(specification)
 
     def _check_worth_values(self, vals):
         for name in WORTH_FIELDS:
@@ -307,30 +407,38 @@ class HrApplicant(models.Model):
         "contact_log_ids.contact_date",
         "contact_log_ids.next_contact_date",
         "contact_log_ids.direction",
+        "contact_log_ids.delivery_state",
+        "contact_log_ids.automated",
         "user_id.tz",
     )
     def _compute_contact_dates(self):
+        """Last contact: the latest contact that happened (an email once it
+        left, and only if it was not returned or failed). Planned contact: the
+        next contact the recruiter planned with the latest contact people
+        logged (the job's emails neither make nor drop a plan). Last touch:
+        the latest outbound contact that happened."""
         latest_by_id = self._followup_latest_logs()
         for applicant in self:
             if applicant.id in latest_by_id:
                 contact_date, next_contact_date, touch_date = latest_by_id[applicant.id]
             else:
                 logs = applicant.contact_log_ids
-                latest = logs.sorted(
-                    lambda log: (log.contact_date, log.id or 0), reverse=True
-                )[:1]
-                contact_date, next_contact_date = (
-                    latest.contact_date,
-                    latest.next_contact_date,
+                counted = logs.filtered(
+                    lambda log: log.contact_date and log._followup_counted()
                 )
+                contact_date = max(counted.mapped("contact_date"), default=False)
                 touch_date = max(
                     (
                         log.contact_date
-                        for log in logs
-                        if log.direction == "outbound" and log.contact_date
+                        for log in counted
+                        if log.direction == "outbound"
                     ),
                     default=False,
                 )
+                planning = logs.filtered(lambda log: not log.automated).sorted(
+                    lambda log: (log.contact_date, log.id or 0), reverse=True
+                )[:1]
+                next_contact_date = planning.next_contact_date
             applicant.last_contact_date = contact_date
             applicant.last_touch_date = touch_date
             applicant.followup_planned_date = (
@@ -340,30 +448,41 @@ class HrApplicant(models.Model):
             )
 
     def _followup_latest_logs(self):
-        """{applicant id: (contact date, next contact) of its latest contact, and
-        the date of its latest outbound contact} in one query, for the stored
-        applicants whose contacts are all stored too (the others are computed
-        from the cache). An applicant may have hundreds of contacts: loading them
-        all to keep the latest one is what this avoids."""
+        """{applicant id: (last contact, next contact planned with the latest
+        contact people logged, last outbound contact)} (see
+        ``_compute_contact_dates``) in one query, for the stored applicants
+        whose contacts are all stored too (the others are computed from the
+        cache). An applicant may have hundreds of contacts: loading them all to
+        keep the latest one is what this avoids."""
         ids = [applicant_id for applicant_id in self.ids if applicant_id]
         if not ids:
             return {}
         Log = self.env["hr.applicant.contact.log"]
         Log.flush_model(
-            ["applicant_id", "contact_date", "next_contact_date", "direction"]
+            [
+                "applicant_id",
+                "contact_date",
+                "next_contact_date",
+                "direction",
+                "delivery_state",
+                "automated",
+            ]
         )
         self.env.cr.execute(
             SQL(
                 """
-                SELECT DISTINCT ON (applicant_id)
-                    applicant_id, contact_date, next_contact_date,
-                    MAX(contact_date) FILTER (WHERE direction = 'outbound')
-                        OVER (PARTITION BY applicant_id)
+                SELECT applicant_id,
+                    MAX(contact_date) FILTER (WHERE %(counted)s),
+                    (ARRAY_AGG(next_contact_date ORDER BY contact_date DESC, id DESC)
+                        FILTER (WHERE automated IS NOT TRUE))[1],
+                    MAX(contact_date) FILTER (
+                        WHERE %(counted)s AND direction = 'outbound')
                 FROM hr_applicant_contact_log
-                WHERE applicant_id IN %s
-                ORDER BY applicant_id, contact_date DESC, id DESC
+                WHERE applicant_id IN %(ids)s
+                GROUP BY applicant_id
                 """,
-                tuple(ids),
+                counted=SQL(COUNTED_SQL),
+                ids=tuple(ids),
             )
         )
         latest = {
@@ -594,10 +713,11 @@ class HrApplicant(models.Model):
     def _message_post_after_hook(self, message, msg_vals):
         res = super()._message_post_after_hook(message, msg_vals)
         message_type = msg_vals.get("message_type", message.message_type)
+        if message_type != "email":
+            # A note or a comment of ours: nothing to log, nothing read.
+            return res
         author = message.author_id
-        if message_type == "email" and not author.user_ids.filtered(
-            lambda user: not user.share
-        ):
+        if not author.user_ids.filtered(lambda user: not user.share):
             # The candidate wrote to us: log it, which restarts the cadence.
             self.env["hr.applicant.contact.log"].sudo().create(
                 {
@@ -605,7 +725,10 @@ class HrApplicant(models.Model):
                     "channel": "email",
                     "direction": "inbound",
                     "contact_date": message.date or fields.Datetime.now(),
-                    "summary": html2plaintext(message.body or "")[:2000]
+                    # The body as the gateway parsed it, its quotes marked:
+                    # once stored, the message's body is normalized again,
+                    # which marks everything in a quote's container as quoted.
+                    "summary": own_words(msg_vals.get("body") or message.body)[:2000]
                     or message.subject,
                     "user_id": False,
                 }

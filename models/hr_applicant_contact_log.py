@@ -4,10 +4,11 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
-from odoo.models import regex_order
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 from ..tools import followup_bulk
+from ..tools.core_internals import fast_paths_enabled
+from ..tools.followup_format import human_datetime
 
 CONTACT_CHANNELS = [
     ("email", "Email"),
@@ -32,8 +33,33 @@ CONTACT_OUTCOMES = [
 FUTURE_TOLERANCE = timedelta(minutes=5)
 # Written by the scheduled job only (see _check_automation_fields).
 AUTOMATION_FIELDS = frozenset(
-    ("automated", "rule_id", "followup_anchor", "followup_occurrence", "mail_id")
+    (
+        "automated",
+        "rule_id",
+        "followup_anchor",
+        "followup_occurrence",
+        "mail_id",
+        "delivery_state",
+    )
 )
+DELIVERY_STATES = [
+    ("queued", "Queued"),
+    ("sent", "Sent"),
+    ("bounced", "Bounced"),
+    ("failed", "Failed"),
+]
+# A logged contact counts as one (last contact, cadence, SLA) unless it is an
+# email that has not left yet, or never reached the candidate. As SQL, on the
+# log's table.
+COUNTED_SQL = "(delivery_state IS NULL OR delivery_state = 'sent')"
+# What the state of a mail.mail means for its contact.
+MAIL_DELIVERY_STATES = {
+    "outgoing": "queued",
+    "sent": "sent",
+    "received": "sent",
+    "exception": "failed",
+    "cancel": "failed",
+}
 # What a person types in one field, in characters: a few pages for a note, a line
 # for a one-liner. Longer documents belong in attachments.
 TEXT_LIMIT = 10000
@@ -66,6 +92,9 @@ class HrApplicantContactLog(models.Model):
     _description = "Applicant Contact Log"
     _order = "contact_date desc, id desc"
     _check_company_auto = True
+    # Groups of applicants read from the index on (applicant, company), newest
+    # application first (see the mixin, models/followup_read_group.py).
+    _followup_group_by_id = ("applicant_id",)
 
     applicant_id = fields.Many2one(
         "hr.applicant",
@@ -149,6 +178,16 @@ class HrApplicantContactLog(models.Model):
         index="btree_not_null",
     )
 
+    # Follows the email's mail.mail (see mail_mail.py) and the bounces Odoo's
+    # gateway receives for it (mail_thread.py).
+    delivery_state = fields.Selection(
+        DELIVERY_STATES,
+        readonly=True,
+        help="For an email: queued until it leaves (then dated when it left), "
+        "sent, bounced (the candidate's mail server returned it) or failed (it "
+        "could not be sent). Only sent emails count as contacts.",
+    )
+
     _sql_constraints = [  # noqa: RUF012
         (
             "followup_key_unique",
@@ -186,28 +225,33 @@ class HrApplicantContactLog(models.Model):
             INCLUDE (company_id)
             """
         )
+        self._followup_backfill_delivery_state()
         return res
 
-    def _read_group_orderby(self, order, groupby_terms, query):
-        """Groups of applicants come newest application first, by the log's
-        own column: Odoo would order them as applicants are ordered (priority,
-        then newest), a column of another table, which makes PostgreSQL join
-        every contact to its applicant, sort and group them before it can take
-        the first page of groups. By the log's column, the groups are read from
-        the index on (applicant, company), without the join or the sort."""
-        term = groupby_terms.get("applicant_id")
-        if not order or term is None:
-            return super()._read_group_orderby(order, groupby_terms, query)
-        terms = []
-        for part in order.split(","):
-            match = regex_order.match(part)
-            if match and match["term"] == "applicant_id":
-                asc = (match["direction"] or "").lower() == "asc"
-                direction = "ASC" if asc else "DESC"
-                terms.append(SQL("%s %s", term, SQL(direction)))
-            else:
-                terms.append(super()._read_group_orderby(part, groupby_terms, query))
-        return SQL(", ").join(term for term in terms if term)
+    def _followup_backfill_delivery_state(self):
+        """The delivery state of the emails logged before it existed: their
+        mail's state, in one statement, at install or upgrade (a no-op once
+        done). A log whose mail is gone (deleted once sent) keeps no state and
+        counts as a contact, as it did."""
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE hr_applicant_contact_log log
+                   SET delivery_state = CASE mail.state
+                       WHEN 'outgoing' THEN 'queued'
+                       WHEN 'exception' THEN 'failed'
+                       WHEN 'cancel' THEN 'failed'
+                       ELSE 'sent' END
+                  FROM mail_mail mail
+                 WHERE mail.id = log.mail_id AND log.delivery_state IS NULL
+                """
+            )
+        )
+
+    def _followup_counted(self):
+        """Whether this contact counts as one: see ``COUNTED_SQL``."""
+        self.ensure_one()
+        return self.delivery_state in (False, "sent")
 
     @api.depends("applicant_id")
     def _compute_channel(self):
@@ -261,8 +305,8 @@ class HrApplicantContactLog(models.Model):
                     self.env._(
                         "The next contact (%(next)s) cannot be before the contact "
                         "itself (%(date)s).",
-                        next=log.next_contact_date,
-                        date=contact_day,
+                        next=format_date(self.env, log.next_contact_date),
+                        date=format_date(self.env, contact_day),
                     )
                 )
 
@@ -321,6 +365,7 @@ class HrApplicantContactLog(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         self._check_automation_fields(vals_list)
+        vals_list = [self._followup_with_delivery_state(vals) for vals in vals_list]
         if not self.env.context.get("default_applicant_id") and any(
             not vals.get("applicant_id") for vals in vals_list
         ):
@@ -341,11 +386,17 @@ class HrApplicantContactLog(models.Model):
         followup_bulk), unless another module or an automation rule extends
         create(). The stored computed fields get what their computes give: the
         applicant's candidate, contact, company, position and follow-up stage.
+        With the fast paths turned off, create(). (Core code it mirrors:
+        tools/core_internals.py, "orm_insert", "contact_log_insert".)
         """
         if not vals_list:
             return self.browse()
-        if not self.env.su or not followup_bulk.create_is_stock(
-            self, (HrApplicantContactLog.__module__,)
+        if (
+            not self.env.su
+            or not fast_paths_enabled(self.env)
+            or not followup_bulk.create_is_stock(
+                self, (HrApplicantContactLog.__module__,)
+            )
         ):
             return self.create(vals_list)
         applicants = self.env["hr.applicant"].browse(
@@ -353,6 +404,8 @@ class HrApplicantContactLog(models.Model):
         )
         complete = []
         for vals, applicant in zip(vals_list, applicants, strict=True):
+            # Every row with the same columns (one INSERT).
+            vals = {"delivery_state": False, **self._followup_with_delivery_state(vals)}
             vals = {
                 "candidate_id": applicant.candidate_id.id,
                 "partner_id": applicant.candidate_id.partner_id.id,
@@ -370,6 +423,13 @@ class HrApplicantContactLog(models.Model):
         # field checked against it: the company check cannot fail.
         return followup_bulk.insert(self, complete, check_company=False)
 
+    @api.model
+    def _followup_with_delivery_state(self, vals):
+        """An email logged with its queued mail starts queued."""
+        if vals.get("mail_id") and "delivery_state" not in vals:
+            return {**vals, "delivery_state": "queued"}
+        return vals
+
     def write(self, vals):
         self._check_automation_fields([vals], written=True)
         res = super().write(vals)
@@ -380,7 +440,7 @@ class HrApplicantContactLog(models.Model):
             self.check_access("write")
         if {"next_contact_date", "contact_date", "next_step", "user_id"} & set(vals):
             self.filtered(lambda log: not log.automated)._sync_followup_activity()
-        if {"contact_date", "direction", "applicant_id"} & set(vals):
+        if {"contact_date", "direction", "applicant_id", "delivery_state"} & set(vals):
             self.applicant_id._plan_next_followup()
         return res
 
@@ -389,6 +449,69 @@ class HrApplicantContactLog(models.Model):
         res = super().unlink()
         applicants._plan_next_followup()
         return res
+
+    def _followup_follow_mail(self):
+        """Follow the state of the emails these contacts logged: a sent email
+        is dated when it left; a failed one did not happen, and the recruiter
+        gets the message to pass on another way."""
+        now = fields.Datetime.now()
+        failed = self.browse()
+        for log in self:
+            state = MAIL_DELIVERY_STATES.get(log.mail_id.state)
+            if state in (None, log.delivery_state) or log.delivery_state == "bounced":
+                continue
+            if state == "sent":
+                log.write({"delivery_state": "sent", "contact_date": now})
+            else:
+                log.write({"delivery_state": state})
+                if state == "failed":
+                    failed |= log
+        failed._followup_undelivered("failed")
+
+    @api.model
+    def _followup_bounced(self, message, email):
+        """Odoo's gateway received the bounce of ``message`` (a mail.message of
+        an applicant) for ``email``: its contact did not happen."""
+        logs = self.search(
+            [
+                ("mail_id.mail_message_id", "=", message.id),
+                ("delivery_state", "!=", "bounced"),
+            ]
+        )
+        logs.write({"delivery_state": "bounced"})
+        logs._followup_undelivered("bounced", email=email)
+        return logs
+
+    def _followup_undelivered(self, state, email=None):
+        """The recruiter gets an activity with the message prepared for the
+        candidate's next channel, as for a candidate without a valid address
+        (see ``hr.applicant._followup_prepare_activities``)."""
+        for log in self:
+            applicant = log.applicant_id
+            rule = log.rule_id
+            subject = log.mail_id.subject or log.summary or ""
+            if state == "bounced":
+                summary = self.env._(
+                    "%(subject)s: the email to %(email)s bounced, contact the "
+                    "candidate another way",
+                    subject=subject,
+                    email=email or applicant.email_from or "",
+                )
+            else:
+                summary = self.env._(
+                    "%(subject)s: the email could not be sent, contact the "
+                    "candidate another way",
+                    subject=subject,
+                )
+            note = (
+                rule.mail_template_id
+                and rule.mail_template_id._followup_render_field(
+                    "body_html", applicant.ids
+                ).get(applicant.id)
+            ) or log.mail_id.body_html
+            applicant._followup_schedule_prepared(
+                rule.activity_type_id, summary, {applicant.id: note}
+            )
 
     def _sync_followup_activity(self):
         """Keep one follow-up activity per applicant, driven by its latest log.
@@ -405,7 +528,12 @@ class HrApplicantContactLog(models.Model):
         if not activity_type:
             return
         for applicant in self.applicant_id:
-            latest = self.search([("applicant_id", "=", applicant.id)], limit=1)
+            # People's contacts hold the plan: an email of the job, queued for
+            # the morning (dated then) or sent since, neither makes nor drops it.
+            latest = self.search(
+                [("applicant_id", "=", applicant.id), ("automated", "=", False)],
+                limit=1,
+            )
             if latest not in self:
                 continue
             activity = self.env["mail.activity"].search(
@@ -449,9 +577,11 @@ class HrApplicantContactLog(models.Model):
         return Markup("<p>%s</p><p>%s</p>") % (
             self.env._(
                 "Last contact: %(date)s by %(channel)s.",
-                date=fields.Datetime.context_timestamp(
-                    self, self.contact_date
-                ).strftime("%Y-%m-%d %H:%M"),
+                date=human_datetime(
+                    self.env,
+                    self.contact_date,
+                    self.applicant_id._followup_recruiter_tz().zone,
+                ),
                 channel=channels.get(self.channel),
             ),
             self.summary or "",

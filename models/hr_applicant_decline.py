@@ -39,6 +39,12 @@ class HrApplicant(models.Model):
         help="The candidate's own words on why they declined."
     )
     decline_date = fields.Datetime(string="Declined On", readonly=True, copy=False)
+    followup_offer_sent = fields.Boolean(
+        string="Offer Sent",
+        compute="_compute_followup_offer_sent",
+        help="The application reached the offer: a candidate who says no now "
+        "declines the offer; before it, they withdraw.",
+    )
     decline_survey_url = fields.Char(
         string="Decline Survey Link",
         compute="_compute_decline_survey_url",
@@ -55,19 +61,31 @@ class HrApplicant(models.Model):
                 base_url + answer.get_start_url() if answer else False
             )
 
+    @api.depends("stage_id")
+    def _compute_followup_offer_sent(self):
+        offer_stages = (
+            self.env.ref("hr_recruitment_followup.followup_stage_pre_onboarding")
+            .sudo()
+            .recruitment_stage_ids
+        )
+        for applicant in self:
+            applicant.followup_offer_sent = applicant.stage_id in offer_stages
+
     def _followup_offer_sent(self):
         """Whether the applicant reached the offer (the stages before the first day)."""
         self.ensure_one()
-        pre_onboarding = self.env.ref(
-            "hr_recruitment_followup.followup_stage_pre_onboarding"
-        )
-        return self.stage_id in pre_onboarding.sudo().recruitment_stage_ids
+        return self.followup_offer_sent
 
     def action_decline_offer(self):
-        """Record that the candidate declined: reasons, comment, survey."""
+        """Record that the candidate declined the offer, or withdrew before it:
+        reasons, comment, survey."""
         return {
             "type": "ir.actions.act_window",
-            "name": self.env._("Offer Declined"),
+            "name": (
+                self.env._("Offer Declined")
+                if all(self.mapped("followup_offer_sent"))
+                else self.env._("Candidate Withdrew")
+            ),
             "res_model": "hr.applicant.decline",
             "view_mode": "form",
             "target": "new",
@@ -79,26 +97,36 @@ class HrApplicant(models.Model):
     ):
         """Record the candidate's decline on applications already refused.
 
-        Tags "Hire abandoned" where an offer was sent, marks the candidate Do Not
-        Contact when they said so, and invites them to the decline survey
-        (respecting opt-outs and contact hours).
+        Tags "Hire abandoned" where an offer was sent (before it, the candidate
+        withdrew: no hire was abandoned), marks the candidate Do Not Contact
+        when they said so, and invites them to the decline survey (respecting
+        opt-outs and contact hours).
         """
         now = fields.Datetime.now()
         abandoned = self.env.ref("hr_recruitment_followup.tag_hire_abandoned")
         for applicant in self:
+            offer_sent = applicant._followup_offer_sent()
             vals = {"decline_date": now}
             if reasons:
                 vals["decline_reason_ids"] = [(6, 0, reasons.ids)]
             if comment:
                 vals["decline_comment"] = comment
-            if applicant._followup_offer_sent():
+            if offer_sent:
                 vals["categ_ids"] = [(4, abandoned.id)]
             if may_contact is False:
                 vals.update(
                     {
                         "do_not_contact": True,
-                        "do_not_contact_reason": self.env._(
-                            "Declined the offer and asked not to be contacted again."
+                        "do_not_contact_reason": (
+                            self.env._(
+                                "Declined the offer and asked not to be contacted "
+                                "again."
+                            )
+                            if offer_sent
+                            else self.env._(
+                                "Withdrew before the offer and asked not to be "
+                                "contacted again."
+                            )
                         ),
                     }
                 )
@@ -115,6 +143,9 @@ class HrApplicant(models.Model):
         now = fields.Datetime.now()
         phone_blacklist = self._followup_phone_blacklist()
         logs = []
+        # Replies reach the applicant's thread (its alias or the catchall), as
+        # core's chatter path would route them: read once for the batch.
+        reply_tos = template._followup_reply_to(self.ids)
         for applicant in self.sudo().with_context(active_test=False):
             if not applicant.email_from or applicant._followup_blocked(phone_blacklist):
                 continue
@@ -134,12 +165,13 @@ class HrApplicant(models.Model):
                 company.followup_hour_from,
                 company.followup_hour_to,
             )
-            mail_id = template.send_mail(
+            mail_id = template._followup_send_mail(
                 applicant.id,
                 email_values={
                     "auto_delete": False,
                     "scheduled_date": send_at if send_at > now else False,
                 },
+                reply_to=reply_tos.get(applicant.id, False),
             )
             logs.append(
                 {

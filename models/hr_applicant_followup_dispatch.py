@@ -158,8 +158,13 @@ class HrApplicant(models.Model):
             for rule, applicants in by_rule.items():
                 applicants = self.browse([a.id for a in applicants])
                 if rule.channel == "email":
+                    # An address that bounced (Odoo counts it on the candidate
+                    # until the candidate writes from it again) is not reachable.
                     reachable = applicants.filtered(
-                        lambda a: email_normalize(a.email_from)
+                        lambda a: (
+                            email_normalize(a.email_from)
+                            and not a.candidate_id.message_bounce
+                        )
                     )
                     log_vals += reachable._followup_send_emails(
                         rule, due, now, wake=wake
@@ -295,37 +300,20 @@ class HrApplicant(models.Model):
         bodies = {}
         if rule.mail_template_id:
             bodies = rule.mail_template_id._followup_render_field("body_html", self.ids)
-        activity_type = rule.activity_type_id or self.env.ref(
-            "hr_recruitment_followup.mail_activity_type_followup"
-        )
         summary = rule.name
         if no_email:
             summary = self.env._(
                 "%(rule)s: no valid email address, contact the candidate another way",
                 rule=rule.name,
             )
-        activity_vals, values = [], []
-        model_id = self.env["ir.model"]._get_id("hr.applicant")
+        values, notes, deadlines = [], {}, {}
         for applicant in self:
             # The activity lands on the day the candidate may be contacted.
-            deadline = to_local(
+            deadlines[applicant.id] = to_local(
                 decisions[applicant][4], applicant._followup_candidate_tz()
             ).date()
             note = bodies.get(applicant.id) or Markup("<p>%s</p>") % rule.name
-            activity_vals.append(
-                {
-                    "res_model_id": model_id,
-                    "res_id": applicant.id,
-                    "activity_type_id": activity_type.id,
-                    "summary": summary,
-                    "note": note,
-                    "date_deadline": deadline,
-                    "user_id": (
-                        applicant.user_id or applicant.job_id.user_id or self.env.user
-                    ).id,
-                    "automated": True,
-                }
-            )
+            notes[applicant.id] = note
             text = html2plaintext(note)
             channel = None
             if no_email:
@@ -342,8 +330,45 @@ class HrApplicant(models.Model):
                     rule, decisions[applicant], text[:2000], channel=channel
                 )
             )
-        self.env["mail.activity"].sudo().create(activity_vals)
+        self._followup_schedule_prepared(
+            rule.activity_type_id, summary, notes, deadlines
+        )
         return values
+
+    def _followup_schedule_prepared(
+        self, activity_type, summary, notes, deadlines=None
+    ):
+        """One activity per applicant for its recruiter, with the message
+        prepared for the candidate (``notes``: {applicant id: html}), to pass
+        on by phone or WeChat; created at once.
+
+        :param deadlines: {applicant id: date}; default: today for the candidate
+        """
+        activity_type = activity_type or self.env.ref(
+            "hr_recruitment_followup.mail_activity_type_followup"
+        )
+        model_id = self.env["ir.model"]._get_id("hr.applicant")
+        now = fields.Datetime.now()
+        activity_vals = []
+        for applicant in self:
+            deadline = (deadlines or {}).get(applicant.id) or to_local(
+                now, applicant._followup_candidate_tz()
+            ).date()
+            activity_vals.append(
+                {
+                    "res_model_id": model_id,
+                    "res_id": applicant.id,
+                    "activity_type_id": activity_type.id,
+                    "summary": summary,
+                    "note": notes.get(applicant.id) or Markup(""),
+                    "date_deadline": deadline,
+                    "user_id": (
+                        applicant.user_id or applicant.job_id.user_id or self.env.user
+                    ).id,
+                    "automated": True,
+                }
+            )
+        return self.env["mail.activity"].sudo().create(activity_vals)
 
     def _followup_escalate(self, rule, now):
         """A hesitant candidate: ask the department manager for a one-to-one talk."""

@@ -5,6 +5,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..tools.core_internals import fast_paths_enabled
 from ..tools.followup_policy import (
     cap_release,
     hour_to_time,
@@ -119,6 +120,9 @@ class HrApplicant(models.Model):
                 ("candidate_id", "in", self.candidate_id.ids),
                 ("direction", "=", "outbound"),
                 ("contact_date", ">=", since),
+                # Queued emails count (they leave at their date: the caps keep
+                # room for them); returned or failed ones never reached anyone.
+                ("delivery_state", "not in", ["bounced", "failed"]),
                 "|",
                 ("automated", "=", False),
                 ("channel", "not in", ACTIVITY_CHANNELS),
@@ -186,6 +190,11 @@ class HrApplicant(models.Model):
                 return None
             anchor = f"start:{fields.Date.to_string(self.start_date)}"
             base = None
+        elif rule.trigger == "talent_pool":
+            pool = self._followup_pool_anchor()
+            if not pool:
+                return None
+            base, anchor = pool
         else:
             if not stage_anchor:
                 return None
@@ -208,7 +217,9 @@ class HrApplicant(models.Model):
             if due.date() > self.start_date or now.date() > self.start_date:
                 return None
         elif rule.trigger == "no_contact":
-            quiet_since = max(self.last_contact_date or base, base)
+            # Since the last contact, or this rule's own last message (queued
+            # until the morning, or returned: not a contact, still sent).
+            quiet_since = max(self.last_contact_date or base, base, last_sent or base)
             wait = rule.delay if not sent else (rule.repeat_interval or rule.delay)
             due = quiet_since + rule._delta(wait * slow)
         elif not sent:
@@ -469,9 +480,15 @@ class HrApplicant(models.Model):
         The ORM would recompute them through the automation rules' hook, which
         reads the applicants again to find the rules these fields trigger. When
         no rule watches them, that is all it would do; when one does, this
-        returns None, and the ORM recomputes them itself, and the rule runs.
+        returns None, and the ORM recomputes them itself, and the rule runs; so
+        it does when the fast paths are turned off (tools/core_internals.py,
+        "automation_patches", "plan_store").
         """
-        if not self or self._followup_contact_dates_watched():
+        if (
+            not self
+            or not fast_paths_enabled(self.env)
+            or self._followup_contact_dates_watched()
+        ):
             return None
         latest = self._followup_latest_logs()
         dates = {}
@@ -515,12 +532,33 @@ class HrApplicant(models.Model):
             for automation in automations
         )
 
+    def _followup_mark_needs_plan(self):
+        """Flag these applicants for the scheduled job to re-plan: one UPDATE,
+        nothing read."""
+        if not self.ids:
+            return
+        self.flush_recordset(["followup_needs_plan"])
+        self.env.cr.execute(
+            SQL(
+                "UPDATE hr_applicant SET followup_needs_plan = TRUE "
+                "WHERE id IN %s AND followup_needs_plan IS NOT TRUE",
+                tuple(self.ids),
+            )
+        )
+        self.invalidate_recordset(["followup_needs_plan"])
+
     @api.model
     def _followup_mark_for_replan(self, domain):
-        """Flag the applicants of ``domain`` for the scheduled job to re-plan."""
+        """Flag the applicants of ``domain`` for the scheduled job to re-plan.
+
+        As superuser: a rule shared by every company concerns the applicants of
+        companies the editor does not see or has not selected.
+        """
         self.env.flush_all()
-        query = self.with_context(active_test=False)._search(
-            [*domain, ("followup_needs_plan", "=", False)]
+        query = (
+            self.sudo()
+            .with_context(active_test=False)
+            ._search([*domain, ("followup_needs_plan", "=", False)])
         )
         self.env.cr.execute(
             SQL(

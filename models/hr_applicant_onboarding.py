@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_date
 
 # A first day further than this from today is a typing error (the year).
 START_DATE_MAX_DAYS = 3653
@@ -70,7 +71,7 @@ class HrApplicant(models.Model):
                     message
                     % {
                         "name": applicant.partner_name,
-                        "date": applicant.start_date or "-",
+                        "date": format_date(self.env, applicant.start_date) or "-",
                     }
                 )
 
@@ -93,7 +94,7 @@ class HrApplicant(models.Model):
                 body=self.env._(
                     "Hire abandoned: %(name)s will not join on %(date)s.",
                     name=applicant.partner_name,
-                    date=applicant.start_date or "-",
+                    date=format_date(self.env, applicant.start_date) or "-",
                 ),
                 subtype_xmlid="mail.mt_note",
             )
@@ -117,7 +118,7 @@ class HrApplicant(models.Model):
                     "outcome": "no_response",
                     "summary": self.env._(
                         "No-show on the first day (%(date)s).",
-                        date=applicant.start_date,
+                        date=format_date(self.env, applicant.start_date),
                     ),
                 }
                 for applicant in self
@@ -127,8 +128,8 @@ class HrApplicant(models.Model):
 
     def _onboarding_end(self, state):
         """Record that the first day will not happen: tag "Hire abandoned" and
-        move to the talent pool follow-up stage, where only candidates who agreed
-        to stay in the pool are contacted."""
+        move to the not-hired follow-up stage; only candidates who agreed to
+        stay in the talent pool are contacted again."""
         tag = self.env.ref(
             "hr_recruitment_followup.tag_hire_abandoned", raise_if_not_found=False
         )
@@ -144,6 +145,9 @@ class HrApplicant(models.Model):
             self.candidate_id.write({"categ_ids": [fields.Command.link(tag.id)]})
             vals["categ_ids"] = [fields.Command.link(tag.id)]
         self.write(vals)
+        # A button on the applicant's form: the form shows the new plan (no
+        # checkpoint any more) at once, rather than after the scheduled job.
+        self.filtered("followup_needs_plan")._plan_next_followup()
 
     def action_onboarding_plan(self):
         """Launch the Pre-boarding plan: the buddy's and the team's activities,
@@ -180,6 +184,6 @@ class HrApplicant(models.Model):
                         "The first day of %(name)s (%(date)s) is more than 10 years "
                         "away from today: check the year.",
                         name=applicant.partner_name,
-                        date=day,
+                        date=format_date(self.env, day),
                     )
                 )

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 from .hr_applicant_onboarding import ENDED_ONBOARDING_STATES
 
@@ -10,16 +10,43 @@ class HrApplicant(models.Model):
 
     in_talent_pool = fields.Boolean(related="candidate_id.in_talent_pool")
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        applicants = super().create(vals_list)
+        # A pool candidate applies again: the new application carries the
+        # pool's follow-ups from now on, the previous one no longer plans them.
+        pooled = applicants.candidate_id.filtered("in_talent_pool")
+        if pooled:
+            others = pooled.with_context(active_test=False).applicant_ids - applicants
+            others._plan_next_followup()
+        return applicants
+
     def _followup_rule_applies(self, rule, now):
         """Whether ``rule`` may reach this applicant at ``now``, beyond its stage,
         tier and worth filters. Other features extend it.
 
-        The talent pool's own rules only reach candidates kept in the pool with
-        their consent, until its expiry.
+        The talent pool's rules only reach candidates kept in the pool with
+        their consent, until its expiry (the candidate's pool membership is the
+        one truth, whatever the stage of their applications), through one
+        application each (``_followup_carries_pool``); for them, it replaces
+        the note after a declined offer. The rules of the not-hired stage only
+        reach them too: refused candidates who did not agree to stay are not
+        contacted again.
         """
         self.ensure_one()
-        pool_stage = self._followup_ref("followup_stage_talent_pool")
-        if pool_stage and rule.followup_stage_id == pool_stage:
+        if rule.trigger in ("talent_pool", "offer_declined"):
+            in_pool = self.candidate_id._talent_pool_accepts_contact(now.date())
+            if rule.trigger == "talent_pool":
+                return in_pool and self._followup_carries_pool()
+            # One cadence at a time: once the pool question is settled after
+            # the decline (joined, or consent withdrawn since), the pool's
+            # light touch, or nothing, takes over from the single note.
+            settled = self.candidate_id.talent_pool_consent_date
+            stage_date = self.followup_stage_date
+            if in_pool or (settled and stage_date and settled >= stage_date.date()):
+                return False
+        not_hired = self._followup_ref("followup_stage_talent_pool")
+        if not_hired and rule.followup_stage_id == not_hired:
             return self.candidate_id._talent_pool_accepts_contact(now.date())
         pre_onboarding = self._followup_ref("followup_stage_pre_onboarding")
         # No checkpoint before a first day that will not happen (or did).
@@ -30,6 +57,42 @@ class HrApplicant(models.Model):
                 or (pre_onboarding and rule.followup_stage_id == pre_onboarding)
             )
         )
+
+    def _followup_carries_pool(self):
+        """Whether this application carries its candidate's pool follow-ups:
+        the candidate's latest application (archived ones included), so that
+        the pool reaches a candidate once, not once per application.
+
+        The applications of the whole batch's candidates are read at once
+        (prefetch).
+        """
+        self.ensure_one()
+        applications = self.candidate_id.with_context(active_test=False).applicant_ids
+        latest = max(applications, key=lambda a: (a.create_date, a.id), default=None)
+        return latest == self
+
+    def _followup_pool_anchor(self):
+        """(base, anchor) of the pool's follow-ups on this application, or None.
+
+        The first touch is counted from the latest of: joining the pool, this
+        application's entering its follow-up stage, our last contact with the
+        candidate (on any of their applications, read with them by
+        ``_followup_carries_pool``: a new application carries on the cadence of
+        the previous one); the repetitions from the previous touch. One anchor
+        per stay in the pool.
+        """
+        self.ensure_one()
+        candidate = self.candidate_id
+        if not candidate.talent_pool_date:
+            return None
+        applications = candidate.with_context(active_test=False).applicant_ids
+        dates = [
+            fields.Datetime.to_datetime(candidate.talent_pool_date),
+            self.followup_stage_date,
+            *applications.mapped("last_touch_date"),
+        ]
+        base = max(date for date in dates if date)
+        return base, f"pool:{fields.Date.to_string(candidate.talent_pool_date)}"
 
     def action_talent_pool_add(self):
         return self.candidate_id.action_talent_pool_add()
@@ -67,7 +130,7 @@ class HrApplicant(models.Model):
         if by_email:
             _due, send_at = self._followup_constrain(now, now, [])
             mail = mail.sudo().browse(
-                template.send_mail(
+                template._followup_send_mail(
                     self.id,
                     email_values={
                         "auto_delete": False,

@@ -6,6 +6,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models, modules
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
+from odoo.tools import format_date
 
 from ..tools.followup_access import check_scheduled_job_caller
 from .hr_applicant_contact_log import CONTACT_CHANNELS, LINE_LIMIT, check_text_length
@@ -193,7 +194,7 @@ class HrCandidate(models.Model):
             raise UserError(
                 self.env._(
                     "The talent pool expiry must be after today (%(date)s).",
-                    date=expiry or "-",
+                    date=format_date(self.env, expiry) or "-",
                 )
             )
         anonymised = self.filtered("talent_pool_anonymised")
@@ -237,9 +238,12 @@ class HrCandidate(models.Model):
         - in the pool past its expiry;
         - in the pool after withdrawing their consent, past the grace period;
         - never added to the pool (no consent asked) and whose every application
-          ended in the talent pool follow-up stage longer than the grace period
-          ago. Candidates with an ongoing, hired or declined application, or
-          linked to an employee, are kept.
+          ended in the not-hired follow-up stage (refused, or withdrawn before
+          the offer) longer than the grace period ago. Candidates with an
+          ongoing, hired or declined offer, or linked to an employee, are kept.
+
+        Pool membership is read as everywhere else: ``in_talent_pool``,
+        ``talent_pool_consent`` and ``talent_pool_expiry`` on the candidate.
         """
         limit = today - timedelta(days=company.talent_pool_grace_days)
         limit_dt = fields.Datetime.to_datetime(limit)
@@ -250,6 +254,7 @@ class HrCandidate(models.Model):
             ("talent_pool_consent_date", "<", limit),
         ]
         branches = [expired, withdrawn]
+        # The not-hired stage (its XML id is older than its name).
         pool_stage = self.env.ref(
             "hr_recruitment_followup.followup_stage_talent_pool",
             raise_if_not_found=False,

@@ -57,8 +57,10 @@ class HrJob(models.Model):
     @api.model
     def _get_followup_reactivation_domain(self, today):
         """Candidates who may be re-activated: in the pool with consent and not
-        expired, or who declined one of our offers; never those who asked not
-        to be contacted."""
+        expired, or who declined one of our offers and were never asked about
+        the pool; never those who asked not to be contacted, nor those whose
+        stay in the pool ended (expired, consent withdrawn, removed): the pool
+        membership is the one truth of who may hear about future openings."""
         return [
             ("active", "=", True),
             ("talent_pool_anonymised", "=", False),
@@ -71,6 +73,10 @@ class HrJob(models.Model):
             "|",
             ("talent_pool_expiry", "=", False),
             ("talent_pool_expiry", ">=", today),
+            "&",
+            "&",
+            ("in_talent_pool", "=", False),
+            ("talent_pool_consent_date", "=", False),
             ("applicant_ids", "any", [("declined_by", "=", "candidate")]),
         ]
 

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.osv import expression
 
 # Channels a rule can use. Email is sent through the mail queue; the others are
 # handled by a person: the rule prepares the message in an activity.
@@ -19,6 +20,7 @@ TRIGGERS = [
     ("no_contact", "After a time without contact"),
     ("before_start", "Before the first day"),
     ("offer_declined", "After the offer was declined"),
+    ("talent_pool", "While in the talent pool"),
 ]
 WORTH_RANK = {"low": 0, "medium": 1, "high": 2}
 MAX_YEARS = 10
@@ -251,6 +253,11 @@ class HrRecruitmentFollowupRule(models.Model):
         domain = [("followup_stage_id", "!=", False)]
         if stages and all(self.mapped("followup_stage_id")):
             domain = [("followup_stage_id", "in", stages.ids)]
+        if "talent_pool" in self.mapped("trigger"):
+            # The pool's candidates, whatever the stage of their applications.
+            domain = expression.OR(
+                [domain, [("candidate_id.in_talent_pool", "=", True)]]
+            )
         self.env["hr.applicant"].with_context(
             active_test=False
         )._followup_mark_for_replan(domain)

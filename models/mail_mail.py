@@ -5,9 +5,12 @@ from odoo import models
 from odoo.addons.mail.models.mail_message import _image_dataurl
 
 from ..tools import followup_bulk
+from ..tools.core_internals import fast_paths_enabled
 
 # What runs in create() of mail.mail and mail.message: the ORM, mail, and
-# mass_mailing (which only acts on mailing traces, never in a follow-up).
+# mass_mailing (which only acts on mailing traces, never in a follow-up). The
+# core code _followup_create_batch mirrors: tools/core_internals.py
+# ("mail_message_columns", "orm_insert").
 MAIL_CREATE_MODULES = (
     "odoo.addons.mail.models.mail_mail",
     "odoo.addons.mail.models.mail_message",
@@ -100,10 +103,12 @@ class MailMail(models.Model):
         return mails
 
     def _followup_create_batch_supported(self, values_list):
-        """Whether ``_followup_create_batch`` can write these values itself."""
+        """Whether ``_followup_create_batch`` can write these values itself
+        (never when the fast paths are turned off)."""
         Message = self.env["mail.message"]
         if not (
-            followup_bulk.create_is_stock(self, MAIL_CREATE_MODULES)
+            fast_paths_enabled(self.env)
+            and followup_bulk.create_is_stock(self, MAIL_CREATE_MODULES)
             and followup_bulk.create_is_stock(Message, MAIL_CREATE_MODULES)
         ):
             return False
@@ -118,9 +123,55 @@ class MailMail(models.Model):
                 return False
         return all(name in self._fields for values in values_list for name in values)
 
-    def send(self, *args, **kwargs):
-        self._followup_cancel_opted_out()
-        return super().send(*args, **kwargs)
+    def _postprocess_sent_message(
+        self, success_pids, failure_reason=False, failure_type=None
+    ):
+        # Before core's: a sent mail with auto_delete is deleted there.
+        self._followup_track_delivery()
+        return super()._postprocess_sent_message(
+            success_pids, failure_reason=failure_reason, failure_type=failure_type
+        )
+
+    def cancel(self):
+        res = super().cancel()
+        self._followup_track_delivery()
+        return res
+
+    def _followup_track_delivery(self):
+        """The contacts logged with these mails follow their state: sent (and
+        dated when they left), or failed.
+
+        Only mails that may be the addon's are looked up, decided from what
+        the mail queue already read: a mail of an applicant, not a chatter
+        notification, kept once sent (the addon queues its emails with
+        ``auto_delete=False`` so that their log keeps its mail). Any other
+        mail costs no query."""
+        mails = self.filtered(
+            lambda mail: (
+                mail.model == "hr.applicant"
+                and mail.res_id
+                and not mail.is_notification
+                and not mail.auto_delete
+            )
+        )
+        if not mails:
+            return
+        logs = (
+            self.env["hr.applicant.contact.log"]
+            .sudo()
+            .search([("mail_id", "in", mails.ids)])
+        )
+        if logs:
+            logs._followup_follow_mail()
+
+    def _send(self, *args, **kwargs):
+        # Decided from the mails' own values: send() has just read them for
+        # the whole batch (_split_by_mail_configuration), so the mails that are
+        # not about an applicant cost nothing more.
+        self.filtered(
+            lambda mail: mail.model == "hr.applicant" and mail.res_id
+        )._followup_cancel_opted_out()
+        return super()._send(*args, **kwargs)
 
     def _followup_cancel_opted_out(self):
         """Cancel the follow-up emails of candidates who opted out since queued.
@@ -129,6 +180,8 @@ class MailMail(models.Model):
         the candidate may ask us to stop, or land on a blacklist. The contact did
         not happen: its log goes, and the applicant's chatter says why.
         """
+        if not self:
+            return
         logs = (
             self.env["hr.applicant.contact.log"]
             .sudo()

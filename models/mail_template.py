@@ -13,6 +13,8 @@ from odoo.tools.safe_eval import (
     unsafe_eval,
 )
 
+from ..tools.core_internals import fast_paths_enabled
+
 _logger = logging.getLogger(__name__)
 
 # What mail.template.send_mail_batch() renders for each mail.
@@ -47,12 +49,28 @@ class MailTemplate(models.Model):
     # once per batch and run on every record with the same evaluation context
     # as core, so the output is the same, byte for byte (tests compare them).
     # Anything core does that this path does not reproduce (layouts, reports,
-    # default recipients, preview language...) goes through core instead.
+    # default recipients, preview language...) goes through core instead, and
+    # so does everything when not running as superuser or when the fast paths
+    # are turned off (see _followup_fast_render_allowed).
+    # The core code it mirrors: tools/core_internals.py ("rendering",
+    # "template_generation").
     # ------------------------------------------------------------------
+
+    def _followup_fast_render_allowed(self):
+        """Whether the compiled renderer may run instead of core's.
+
+        Only as superuser (the scheduled job): core restricts what a user who
+        is not a template editor may render (``is_restricted``,
+        ``raise_on_forbidden_code_for_model`` in mail.render.mixin); the
+        compiled renderer does not reproduce that, so any other caller renders
+        through core, which applies it. Never when the administrator turned the
+        fast paths off (``hr_recruitment_followup.fast_paths``).
+        """
+        return self.env.su and fast_paths_enabled(self.env)
 
     def _followup_fast_render_supported(self):
         self.ensure_one()
-        return not (
+        return self._followup_fast_render_allowed() and not (
             self.email_layout_xmlid
             or self.report_template_ids
             or self.use_default_to
@@ -67,6 +85,7 @@ class MailTemplate(models.Model):
         :return: {res_id: (mail.mail, subject)}
         """
         self.ensure_one()
+        email_values_by_id = self._followup_with_reply_to(res_ids, email_values_by_id)
         if not self._followup_fast_render_supported():
             return self._followup_send_batch_core(res_ids, email_values_by_id)
         self._send_check_access(res_ids)
@@ -118,8 +137,60 @@ class MailTemplate(models.Model):
             for values, mail in zip(values_list, mails, strict=True)
         }
 
+    def _followup_reply_to(self, res_ids):
+        """{res_id: Reply-To} that core's ``message_post_with_source`` gives the
+        mails of this template, when the template sets none: the record's alias
+        or its company's catchall (``_notify_get_reply_to``), computed for all
+        of ``res_ids`` at once. Empty when the template has its own ``reply_to``
+        (rendered with the rest) or when there is no alias nor catchall (the
+        mail server then answers to the sender, as core does).
+
+        ``send_mail()`` alone leaves the Reply-To empty: the candidate's answer
+        would go to the sender's mailbox instead of the applicant's thread.
+        """
+        self.ensure_one()
+        if self.reply_to or not res_ids:
+            return {}
+        records = self.env[self.model].sudo().browse(res_ids)
+        return {
+            res_id: reply_to
+            for res_id, reply_to in records._notify_get_reply_to(default=False).items()
+            if res_id and reply_to
+        }
+
+    def _followup_with_reply_to(self, res_ids, email_values_by_id):
+        """``email_values_by_id`` completed with ``_followup_reply_to()``."""
+        reply_tos = self._followup_reply_to(res_ids)
+        if not reply_tos:
+            return email_values_by_id
+        return {
+            res_id: {
+                "reply_to": reply_tos[res_id],
+                **(email_values_by_id.get(res_id) or {}),
+            }
+            if res_id in reply_tos
+            else email_values_by_id.get(res_id) or {}
+            for res_id in res_ids
+        }
+
+    def _followup_send_mail(self, res_id, email_values=None, reply_to=None):
+        """``send_mail(res_id)`` with the Reply-To core's thread path gives
+        (see ``_followup_reply_to``); ``reply_to``: what that returned for a
+        batch the caller sends one by one.
+
+        :return: the id of the queued mail.mail
+        """
+        self.ensure_one()
+        if reply_to is None:
+            reply_to = self._followup_reply_to([res_id]).get(res_id)
+        values = dict(email_values or {})
+        if reply_to:
+            values.setdefault("reply_to", reply_to)
+        return self.send_mail(res_id, email_values=values)
+
     def _followup_send_batch_core(self, res_ids, email_values_by_id):
         """send_mail_batch(), once per distinct set of overriding values."""
+        email_values_by_id = self._followup_with_reply_to(res_ids, email_values_by_id)
         groups = {}
         for res_id in res_ids:
             values = email_values_by_id.get(res_id) or {}
@@ -134,6 +205,8 @@ class MailTemplate(models.Model):
         """What ``_generate_template(res_ids, SEND_FIELDS)`` returns, when
         ``_followup_fast_render_supported()``."""
         self.ensure_one()
+        if not self._followup_fast_render_allowed():
+            return self._generate_template(res_ids, SEND_FIELDS)
         results = {}
         for template, ids in self._followup_classify_per_lang(res_ids).values():
             for field in ("body_html", "email_from", "reply_to", "subject"):
@@ -168,6 +241,8 @@ class MailTemplate(models.Model):
 
     def _followup_classify_per_lang(self, res_ids):
         """_classify_per_lang() with the compiled inline renderer."""
+        if not self._followup_fast_render_allowed():
+            return self._classify_per_lang(res_ids)
         langs = {}
         for res_id, lang in self._followup_render_inline(
             self.lang, self.render_model, res_ids
@@ -180,6 +255,8 @@ class MailTemplate(models.Model):
 
     def _followup_render_field(self, field, res_ids):
         """_render_field() in the current language, compiled once."""
+        if not self._followup_fast_render_allowed():
+            return self._render_field(field, res_ids)
         engine = getattr(self._fields[field], "render_engine", "inline_template")
         options = getattr(self._fields[field], "render_options", None) or {}
         source = self[field]
@@ -195,6 +272,8 @@ class MailTemplate(models.Model):
 
     def _followup_render_inline(self, template_txt, model, res_ids):
         """_render_template_inline_template(), each expression compiled once."""
+        if not self._followup_fast_render_allowed():
+            return self._render_template_inline_template(template_txt, model, res_ids)
         if not template_txt or not res_ids:
             return dict.fromkeys(res_ids, "")
         template_txt = str(template_txt)
@@ -240,6 +319,10 @@ class MailTemplate(models.Model):
 
     def _followup_render_qweb(self, template_src, model, res_ids, options=None):
         """_render_template_qweb(), the template compiled once for all records."""
+        if not self._followup_fast_render_allowed():
+            return self._render_template_qweb(
+                template_src, model, res_ids, options=options
+            )
         if not template_src or not res_ids:
             return dict.fromkeys(res_ids, "")
         if not self._has_unsafe_expression_template_qweb(template_src, model):

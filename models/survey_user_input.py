@@ -23,7 +23,6 @@ class SurveyUserInput(models.Model):
         Only the answer's own applicant is touched: the page knows nothing but the
         answer's token, so no id coming from the candidate can reach another one.
         """
-        pool = self.env.ref("hr_recruitment_followup.followup_stage_talent_pool")
         for answer in self.sudo():
             applicant = answer.applicant_id
             chosen = answer.user_input_line_ids.suggested_answer_id
@@ -48,9 +47,26 @@ class SurveyUserInput(models.Model):
                         ),
                     }
                 )
-            else:
-                vals["followup_stage_id"] = pool.id
             applicant.write(vals)
+            candidate = applicant.candidate_id
+            if (
+                not no_contact
+                and candidate
+                and not candidate.in_talent_pool
+                and not candidate.talent_pool_anonymised
+            ):
+                # "Yes, keep me informed" is the candidate's own consent: the
+                # talent pool (the one truth of who is contacted about future
+                # openings) keeps them until the company's default expiry.
+                candidate._talent_pool_add(
+                    self.env._(
+                        "Agreed in the offer decline survey to be contacted about "
+                        "future openings."
+                    ),
+                    candidate._talent_pool_default_expiry(
+                        candidate.company_id or applicant.company_id
+                    ),
+                )
             self.env["hr.applicant.contact.log"].create(
                 {
                     "applicant_id": applicant.id,

@@ -1,4 +1,3 @@
-from . import hr_recruitment_followup_report_mixin
 from . import hr_recruitment_followup_funnel_report
 from . import hr_recruitment_followup_decline_report
 from . import hr_recruitment_followup_sla_report

@@ -1,5 +1,6 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
+from odoo.tools.query import Query
 
 from ..models.hr_recruitment_followup_stage import DECLINED_BY
 
@@ -24,6 +25,14 @@ class HrRecruitmentFollowupFunnelReport(models.Model):
     So "most candidates give up after the second interview" reads as the
     *They declined* count (and the drop-off rate) of the stage "Second
     Interview".
+
+    Totals count applications, not stage visits: an application is one row
+    per stage it reached, so summing *Reached* over the stages (66 rows for 19
+    applications) or averaging the drop-off over those rows means nothing.
+    *Reached* counts distinct applications and the drop-off is *Left* over
+    them, in every group (the same figures as before within one stage) and in
+    the pivot's Total row (see ``_read_group_select``). *Left* and its split
+    add up as they are: an application leaves at one stage only.
     """
 
     _name = "hr.recruitment.followup.funnel.report"
@@ -54,7 +63,8 @@ class HrRecruitmentFollowupFunnelReport(models.Model):
     reached_count = fields.Integer(
         string="Reached",
         readonly=True,
-        help="Applications that reached this stage.",
+        help="Applications that reached this stage. A total counts each application "
+        "once, whatever the number of stages it reached.",
     )
     left_count = fields.Integer(
         string="Left",
@@ -78,6 +88,23 @@ class HrRecruitmentFollowupFunnelReport(models.Model):
         digits=(16, 1),
         help="Share of the applications that reached the stage and ended there.",
     )
+
+    def _read_group_select(self, aggregate_spec: str, query: Query) -> SQL:
+        # As purchase_stock's vendor delay report: aggregates whose plain
+        # SUM/AVG over the rows would count an application once per stage.
+        applicants = SQL(
+            "COUNT(DISTINCT %s)",
+            self._field_to_sql(self._table, "applicant_id", query),
+        )
+        if aggregate_spec == "reached_count:sum":
+            return applicants
+        if aggregate_spec == "drop_rate:avg":
+            return SQL(
+                "100.0::float8 * SUM(%s) / NULLIF(%s, 0)",
+                self._field_to_sql(self._table, "left_count", query),
+                applicants,
+            )
+        return super()._read_group_select(aggregate_spec, query)
 
     def init(self):
         # The report reads hr_applicant.furthest_stage_id (one column, kept on

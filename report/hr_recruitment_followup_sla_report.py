@@ -19,8 +19,10 @@ class HrRecruitmentFollowupSlaReport(models.Model):
     One row per application with an interview that has ended (a calendar event
     of the application, not archived; the latest one counts). The follow-up is
     the first outbound contact logged on the application at or after the end of
-    that interview (manual or automated); the delay is counted in hours. The
-    recruiter is the application's recruiter.
+    that interview (manual or automated); the delay is counted in hours. An
+    email counts once it left (dated then), never while it waits in the queue,
+    nor when it bounced or failed. The recruiter is the application's
+    recruiter.
 
     *Within 24h (%)* is the share of interviews whose follow-up came within 24
     hours, among those contacted or whose 24 hours have passed (an interview that
@@ -134,6 +136,8 @@ class HrRecruitmentFollowupSlaReport(models.Model):
                                WHERE l.applicant_id = a.id
                                  AND l.direction = 'outbound'
                                  AND l.contact_date >= i.interview_end
+                                 AND (l.delivery_state IS NULL
+                                      OR l.delivery_state = 'sent')
                                ORDER BY l.contact_date, l.id
                                LIMIT 1
                           ) fc ON TRUE

@@ -1,5 +1,7 @@
 from odoo import api, models
 
+from ..tools.followup_format import human_date
+
 
 class ReportFollowupSummary(models.AbstractModel):
     """Figures of the "Recruitment follow-up summary" PDF.
@@ -25,5 +27,7 @@ class ReportFollowupSummary(models.AbstractModel):
             "doc_model": "hr.recruitment.followup.summary",
             "docs": docs,
             "report_lang": lang,
+            # The period as a person writes it (28 November 2026 / 2026年11月28日).
+            "human_date": lambda value: human_date(docs.env, value),
             "values_by_doc": {doc.id: doc._summary_values() for doc in docs},
         }

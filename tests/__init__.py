@@ -18,4 +18,10 @@ from . import test_import
 from . import test_tour
 from . import test_reports
 from . import test_dispatch_performance
+from . import test_mail_round_trip
+from . import test_dates
+from . import test_core_internals
+from . import test_followup_write
+from . import test_core_tax
+from . import test_install_backfill
 from . import test_candidate_page

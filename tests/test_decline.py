@@ -2,7 +2,7 @@ from datetime import datetime
 
 from freezegun import freeze_time
 
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
 
 from .test_cadence import CadenceCommon
@@ -217,3 +217,155 @@ class TestDecline(DeclineCommon):
             )
         }
         self.assertEqual(counts, {"salary": 3, "other_offer": 2, "location": 1})
+
+
+@tagged("post_install", "-at_install")
+class TestRefuseReasonKeepsTheCandidatesReason(DeclineCommon):
+    """Odoo's refuse wizard with a reason that belongs to the candidate records
+    the typed decline reason it stands for."""
+
+    def _refuse(self, applicants, refuse_reason):
+        self.env["applicant.get.refuse.reason"].with_user(self.recruiter).create(
+            {
+                "refuse_reason_id": refuse_reason.id,
+                "applicant_ids": [(6, 0, applicants.ids)],
+            }
+        ).action_refuse_reason_apply()
+
+    def test_odoo_reasons_are_filed_under_their_decline_reason(self):
+        salary = self.env.ref("hr_recruitment.refuse_reason_8")
+        job_fit = self.env.ref("hr_recruitment.refuse_reason_2")
+        self.assertEqual(salary.decline_reason_id, self.reason["salary"])
+        role = self.env.ref("hr_recruitment_followup.decline_reason_role_mismatch")
+        self.assertEqual(job_fit.decline_reason_id, role)
+        # A reason of the company's own, configured in the refuse reason form.
+        form = Form(self.env["hr.applicant.refuse.reason"].with_user(self.manager))
+        form.name = "Refused by applicant: too far"
+        form.refused_by = "candidate"
+        form.decline_reason_id = self.reason["location"]
+        too_far = form.save()
+        applicants = self.env["hr.applicant"]
+        for name, refuse_reason in (
+            ("Salary One", salary),
+            ("Salary Two", salary),
+            ("Job Fit", job_fit),
+            ("Too Far", too_far),
+            ("Rejected", self.env.ref("hr_recruitment.refuse_reason_1")),
+        ):
+            applicant = self._candidate_applicant(
+                name, "Asia/Shanghai", stage_id=self.stage_second.id
+            )
+            self._refuse(applicant, refuse_reason)
+            applicants |= applicant
+        by_name = {a.partner_name: a for a in applicants}
+        self.assertEqual(
+            by_name["Salary One"].decline_reason_ids, self.reason["salary"]
+        )
+        self.assertEqual(by_name["Job Fit"].decline_reason_ids, role)
+        self.assertFalse(by_name["Rejected"].decline_reason_ids)
+        self.env.flush_all()
+        rows = self.env["hr.recruitment.followup.decline.report"]._read_group(
+            [("applicant_id", "in", applicants.ids)],
+            ["reason_id"],
+            ["applicant_id:count_distinct", "share:share"],
+        )
+        self.assertEqual(
+            [tuple(row) for row in rows],
+            [
+                (self.reason["salary"], 2, 50.0),
+                (self.reason["location"], 1, 25.0),
+                (role, 1, 25.0),
+            ],
+        )
+
+    def test_a_company_reason_gives_no_decline_reason(self):
+        reason = self.env["hr.applicant.refuse.reason"].create(
+            {"name": "Overqualified"}
+        )
+        with self.assertRaisesText(ValidationError, "only a reason refused by the"):
+            reason.decline_reason_id = self.reason["salary"]
+
+
+@tagged("post_install", "-at_install")
+class TestCandidateWithdrew(DeclineCommon):
+    """Before the offer, a candidate who gives up has withdrawn."""
+
+    @freeze_time("2026-03-10 02:00:00")
+    def test_withdrawal_before_the_offer(self):
+        applicant = self._candidate_applicant(
+            "Gave Up", "Asia/Shanghai", stage_id=self.stage_second.id
+        )
+        self.assertFalse(applicant.followup_offer_sent)
+        action = applicant.with_user(self.recruiter).action_decline_offer()
+        self.assertEqual(action["name"], "Candidate Withdrew")
+        form = self._decline_form(applicant)
+        form.decline_reason_ids.add(self.reason["process_slow"])
+        form.may_contact = "no"
+        form.send_survey = False
+        form.save().action_confirm()
+        self.assertEqual(applicant.declined_by, "candidate")
+        self.assertEqual(
+            applicant.refuse_reason_id,
+            self.env.ref("hr_recruitment_followup.refuse_reason_withdrew"),
+        )
+        self.assertEqual(applicant.followup_stage_id, self.fu_talent_pool)
+        self.assertNotIn(self.tag_abandoned, applicant.categ_ids)
+        self.assertEqual(applicant.decline_reason_ids, self.reason["process_slow"])
+        self.assertEqual(
+            applicant.contact_log_ids.summary,
+            "The candidate withdrew before the offer.",
+        )
+        self.assertEqual(
+            applicant.do_not_contact_reason,
+            "Withdrew before the offer and asked not to be contacted again.",
+        )
+        self.env.flush_all()
+        [(reason, count)] = self.env[
+            "hr.recruitment.followup.decline.report"
+        ]._read_group([("applicant_id", "=", applicant.id)], ["reason_id"], ["__count"])
+        self.assertEqual((reason, count), (self.reason["process_slow"], 1))
+        funnel = self.env["hr.recruitment.followup.funnel.report"]._read_group(
+            [
+                ("applicant_id", "=", applicant.id),
+                ("stage_id", "=", self.stage_second.id),
+            ],
+            [],
+            ["left_count:sum", "declined_count:sum", "rejected_count:sum"],
+        )
+        self.assertEqual(funnel, [(1, 1, 0)])
+
+    @freeze_time("2026-03-10 02:00:00")
+    def test_both_at_once_each_as_it_happened(self):
+        before = self._candidate_applicant(
+            "Before Offer", "Asia/Shanghai", stage_id=self.stage_first.id
+        )
+        after = self._candidate_applicant(
+            "After Offer", "Asia/Shanghai", stage_id=self.stage_proposal.id
+        )
+        self.assertEqual(
+            after.with_user(self.recruiter).action_decline_offer()["name"],
+            "Offer Declined",
+        )
+        form = self._decline_form(before | after)
+        form.decline_reason_ids.add(self.reason["other_offer"])
+        form.send_survey = True
+        form.save().action_confirm()
+        self.assertEqual(after.refuse_reason_id, self.offer_declined_refuse)
+        self.assertEqual(after.followup_stage_id, self.fu_offer_declined)
+        self.assertIn(self.tag_abandoned, after.categ_ids)
+        self.assertEqual(
+            before.refuse_reason_id,
+            self.env.ref("hr_recruitment_followup.refuse_reason_withdrew"),
+        )
+        self.assertEqual(before.followup_stage_id, self.fu_talent_pool)
+        self.assertNotIn(self.tag_abandoned, before.categ_ids)
+        self.assertEqual(before.declined_by, "candidate")
+        self.assertEqual(
+            before.contact_log_ids.filtered(
+                lambda log: log.direction == "inbound"
+            ).summary,
+            "The candidate withdrew before the offer.",
+        )
+        # Both asked through the survey, as the Offer Declined action does.
+        self.assertEqual(len(self._survey_answers(before)), 1)
+        self.assertEqual(len(self._survey_answers(after)), 1)

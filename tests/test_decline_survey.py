@@ -1,6 +1,8 @@
 import uuid
 from datetime import timedelta
 
+from dateutil.relativedelta import relativedelta
+
 from odoo import fields
 from odoo.tests import HttpCase, new_test_user, tagged
 
@@ -111,10 +113,26 @@ class TestDeclineSurveyPage(HttpCase):
         )
         self.assertEqual(self.applicant.decline_comment, "Too far from home")
         self.assertFalse(self.applicant.do_not_contact)
+        # "Yes, keep me informed": their consent puts them in the talent pool
+        # (the one truth of who is contacted again); the application stays
+        # where it ended.
+        candidate = self.applicant.candidate_id
+        self.assertTrue(candidate.in_talent_pool)
+        self.assertTrue(candidate.talent_pool_consent)
+        self.assertEqual(
+            candidate.talent_pool_expiry,
+            fields.Date.context_today(candidate) + relativedelta(months=24),
+        )
         self.assertEqual(
             self.applicant.followup_stage_id,
-            self.env.ref("hr_recruitment_followup.followup_stage_talent_pool"),
+            self.env.ref("hr_recruitment_followup.followup_stage_offer_declined"),
         )
+        self.assertEqual(
+            self.applicant.followup_rule_id,
+            self.env.ref("hr_recruitment_followup.followup_rule_talent_pool"),
+            "the pool's light touch takes over from the single note",
+        )
+        self.assertFalse(self.other.candidate_id.in_talent_pool)
         summary = self.applicant.message_ids.filtered(
             lambda message: "Offer decline survey answered" in (message.body or "")
         )

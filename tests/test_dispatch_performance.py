@@ -654,10 +654,14 @@ class TestBulkContactLogs(CadenceCommon):
                 self.env.add_to_compute(applicant._fields[name], applicant)
             applicant.flush_recordset()
             self.assertEqual(stored, tuple(applicant[name] for name in fnames))
-        # The latest contact is the job's: it planned nothing.
+        # The latest contact is the job's: it neither makes nor drops the plan
+        # the recruiter made (issue 18: a plan lost to an email sent later).
         self.assertEqual(applicant.last_contact_date, datetime(2026, 3, 2, 2, 0))
         self.assertEqual(applicant.last_touch_date, datetime(2026, 3, 2, 2, 0))
-        self.assertFalse(applicant.followup_planned_date)
+        self.assertEqual(
+            applicant.followup_planned_date,
+            applicant._followup_planned_at(date(2026, 3, 9)),
+        )
 
     def test_contact_dates_watched_by_an_automation_rule_are_recomputed(self):
         model = self.env["ir.model"]._get("hr.applicant")

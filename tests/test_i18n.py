@@ -6,6 +6,13 @@ from odoo.tests import TransactionCase, tagged
 from odoo.tools import file_path
 
 PLACEHOLDER = re.compile(r"%\(\w+\)s|%s|%d")
+# Terms written the same in Chinese. OCA's po-pretty-format (oca-checks-po) stores a
+# translation identical to its source as an empty msgstr, which Odoo shows as the
+# source: these two may be either empty or themselves, nothing else.
+SAME_IN_CHINESE = {
+    "ID",
+    "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=...",
+}
 
 
 @tagged("post_install", "-at_install")
@@ -19,6 +26,9 @@ class TestChineseTranslation(TransactionCase):
         translated = {e.msgid: e.msgstr for e in self._entries("zh_CN.po")}
         self.assertEqual(set(translated), source_terms, "zh_CN.po follows the .pot")
         for src, value in translated.items():
+            if src in SAME_IN_CHINESE:
+                self.assertIn(value, ("", src), src)
+                continue
             self.assertTrue(value, f"untranslated: {src!r}")
             self.assertEqual(
                 sorted(PLACEHOLDER.findall(src)),
@@ -32,7 +42,7 @@ class TestChineseTranslation(TransactionCase):
             ["hr_recruitment_followup"], ["zh_CN"]
         )
         pool = self.env.ref("hr_recruitment_followup.followup_stage_talent_pool")
-        self.assertEqual(pool.with_context(lang="zh_CN").name, "人才库")
+        self.assertEqual(pool.with_context(lang="zh_CN").name, "未录用")
         channels = dict(
             self.env["hr.applicant.contact.log"]
             .with_context(lang="zh_CN")

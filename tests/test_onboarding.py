@@ -28,7 +28,7 @@ class TestOnboarding(CadenceCommon):
             name, "Asia/Shanghai", stage_id=self.stage_signed.id, **values
         )
         applicant.start_date = start
-        return applicant
+        return self._job_replans(applicant)
 
     @freeze_time("2026-03-02 02:00:00")
     def test_pending_start_then_arrived(self):
@@ -79,7 +79,7 @@ class TestOnboarding(CadenceCommon):
         log = applicant.contact_log_ids
         self.assertEqual(log.outcome, "no_response")
         self.assertEqual(log.user_id, self.recruiter)
-        self.assertEqual(log.summary, "No-show on the first day (2026-03-16).")
+        self.assertEqual(log.summary, "No-show on the first day (03/16/2026).")
 
     def test_preboarding_guide_five_days_before_with_the_buddy(self):
         with freeze_time("2026-03-02 02:00:00"):

@@ -72,6 +72,18 @@ class TestReactivation(TalentPoolCommon):
         self.env["hr.applicant"].create(
             {"candidate_id": busy.candidate_id.id, "job_id": self.platform.id}
         )
+        # Declined an offer, then their stay in the pool ended: the pool's
+        # truth wins over the declined offer.
+        declined_expired = self._declined(
+            "Declined Expired", "hr_recruitment.refuse_reason_2"
+        )
+        declined_expired.candidate_id._talent_pool_add("Good", date(2027, 3, 2))
+        declined_expired.candidate_id.talent_pool_expiry = date(2026, 3, 1)
+        declined_removed = self._declined(
+            "Declined Removed", "hr_recruitment.refuse_reason_2"
+        )
+        declined_removed.candidate_id._talent_pool_add("Good", date(2027, 3, 2))
+        declined_removed.candidate_id.action_talent_pool_remove()
 
         matches = self._matches(self.platform)
         found = {candidate.partner_name for candidate in matches}
@@ -84,6 +96,8 @@ class TestReactivation(TalentPoolCommon):
             "Untagged Sales",
             "Opted Out",
             "Busy",
+            "Declined Expired",
+            "Declined Removed",
         ):
             self.assertNotIn(name, found)
         self.assertIn("applied in Engineering", matches[same_job.candidate_id])

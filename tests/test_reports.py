@@ -183,6 +183,15 @@ class ReportsCommon(FollowupCommon):
         # Expired yesterday: the pool counts its expiry dates in the server's
         # calendar (UTC), not the recruiter's.
         cls.p2.candidate_id.talent_pool_expiry = fields.Date.today() - timedelta(days=1)
+        # P3 joined the pool and applied again; A9 withdrew at the second
+        # interview and then agreed to join the pool: the pool is the candidates
+        # with their consent, whatever the stage of their applications.
+        cls.p3.candidate_id._talent_pool_add(
+            "Good with dashboards", cls.today + timedelta(days=365)
+        )
+        cls.a9.candidate_id._talent_pool_add(
+            "Declined for the commute", cls.today + timedelta(days=365)
+        )
         cls.p3b = cls._pipeline_applicant(
             "P3 again", cls.job_c, cls.rec_a, [], candidate=cls.p3.candidate_id
         )
@@ -248,6 +257,9 @@ class ReportsCommon(FollowupCommon):
         cls._decline(cls.b1, days(5), decline_date=days(2), reasons=cls.reason_salary)
         cls._refuse(cls.b2, cls.offer_declined, days(3))
         cls._decline(cls.b3, days(20), decline_date=days(20))
+        cls.b3.candidate_id._talent_pool_add(
+            "Open to sales roles", cls.today + timedelta(days=365)
+        )
         cls._refuse(cls.b4, cls.reject, days(1))
         log(
             cls.b5,
@@ -427,6 +439,8 @@ class TestFunnelReport(ReportsCommon):
                 "drop_rate:avg",
             ],
         )
+        if not groupby:
+            return tuple(rows[0])
         return {group: tuple(values) for group, *values in rows}
 
     def test_reached_and_left_per_stage(self):
@@ -461,6 +475,46 @@ class TestFunnelReport(ReportsCommon):
         self.assertEqual(
             by_department,
             {self.dept_eng: (6, 1, 0, 1, 100 / 6), self.dept_sales: (2, 1, 1, 0, 50.0)},
+        )
+
+    def test_totals_count_applications_not_stage_visits(self):
+        # 9 applications made 39 stage visits (the sum of Reached above); 6 of
+        # them ended: A1, A7 rejected, A2, A3, A4, A9 declined.
+        self.assertEqual(self._funnel([], []), (9, 6, 2, 4, 600 / 9))
+        # Per job across the stages: A1-A6 (A1 rejected, A2-A4 declined), and
+        # A7-A9 (A7 rejected, A9 declined).
+        self.assertEqual(
+            self._funnel([], ["job_id"]),
+            {self.job_a: (6, 4, 1, 3, 400 / 6), self.job_b: (3, 2, 1, 1, 200 / 3)},
+        )
+        # What the pivot asks for its Total row (read_group, no grouping).
+        measures = [
+            "reached_count:sum",
+            "left_count:sum",
+            "rejected_count:sum",
+            "declined_count:sum",
+            "drop_rate:avg",
+        ]
+        [total] = self.env[FUNNEL].read_group(
+            self._company_a(("job_id", "in", (self.job_a | self.job_b).ids)),
+            measures,
+            [],
+        )
+        self.assertEqual(
+            {name: total[name.split(":")[0]] for name in measures},
+            {
+                "reached_count:sum": 9,
+                "left_count:sum": 6,
+                "rejected_count:sum": 2,
+                "declined_count:sum": 4,
+                "drop_rate:avg": 600 / 9,
+            },
+        )
+        self.assertEqual(total["__count"], 39)
+        # An empty selection has no drop-off rather than a division by zero.
+        self.assertEqual(
+            self._funnel([("job_id", "=", self.job_c.id), ("id", "=", 0)], []),
+            (0, False, False, False, False),
         )
 
     def test_job_specific_stage_only_for_its_job(self):
@@ -685,25 +739,31 @@ class TestPoolReport(ReportsCommon):
                 "reactivated_rate:avg",
             ],
         )
-        self.assertEqual((size, kept, touched, reactivated), (8, 1, 4, 1))
-        self.assertAlmostEqual(touched_rate, 50.0)
-        self.assertAlmostEqual(reactivated_rate, 12.5)
+        self.assertEqual((size, kept, touched, reactivated), (3, 3, 2, 1))
+        self.assertAlmostEqual(touched_rate, 200 / 3)
+        self.assertAlmostEqual(reactivated_rate, 100 / 3)
         rows = {
-            row.applicant_id: row for row in self.env[POOL].search(self._company_a())
+            row.candidate_id: row for row in self.env[POOL].search(self._company_a())
         }
-        # Refused or declined before the offer: the talent pool (A3 declined the
-        # offer itself: "Offer declined").
+        # The candidates in the pool (consent, not expired), once each: not P2
+        # (expired), not A1, A2, A4, A7 (refused or declined, never asked).
         self.assertEqual(
-            set(rows),
-            {self.a1, self.a2, self.a4, self.a7, self.a9, self.p1, self.p2, self.p3},
+            {candidate: row.applicant_id for candidate, row in rows.items()},
+            {
+                self.p1.candidate_id: self.p1,
+                self.p3.candidate_id: self.p3b,
+                self.a9.candidate_id: self.a9,
+            },
         )
         self.assertEqual(
-            {a for a, r in rows.items() if r.touched_count},
-            {self.p1, self.a2, self.a7, self.a9},
+            {c for c, r in rows.items() if r.touched_count},
+            {self.p1.candidate_id, self.a9.candidate_id},
         )
-        self.assertEqual(rows[self.p3].reactivated_applicant_id, self.p3b)
-        # P2 wrote to us 10 days ago: we did not touch them for 200 days.
-        self.assertEqual(rows[self.p2].last_touch_date, self._days_ago(200))
+        self.assertEqual(rows[self.p3.candidate_id].reactivated_applicant_id, self.p3b)
+        self.assertEqual(rows[self.p1.candidate_id].last_touch_date, self._days_ago(30))
+        self.assertEqual(
+            rows[self.p1.candidate_id].pool_date, self.p1.candidate_id.talent_pool_date
+        )
 
     def test_by_job(self):
         by_job = {
@@ -717,9 +777,8 @@ class TestPoolReport(ReportsCommon):
         self.assertEqual(
             by_job,
             {
-                self.job_a: (3, 1, 0),
-                self.job_b: (2, 2, 0),
-                self.job_c: (3, 1, 1),
+                self.job_b: (1, 1, 0),
+                self.job_c: (2, 1, 1),
             },
         )
 
@@ -943,7 +1002,7 @@ class TestSummaryPdf(ReportsCommon):
         )
         self.assertEqual(channels["none"], ["Automated", "1", "0", "0", "0", "0", "1"])
         pool = self._table(doc, "o_fu_pool")
-        self.assertEqual(pool["pool"], ["8", "1", "4", "50.0", "1", "12.5"])
+        self.assertEqual(pool["pool"], ["3", "3", "2", "66.7", "1", "33.3"])
 
     def test_period_and_company_narrow_the_summary(self):
         doc = self._render(
@@ -960,7 +1019,7 @@ class TestSummaryPdf(ReportsCommon):
         self.assertEqual(
             sla[str(self.officer_b.id)], ["Officer Zhou", "1", "1", "100.0", "3.0", "2"]
         )
-        self.assertEqual(self._table(doc, "o_fu_pool")["pool"][0], "4")
+        self.assertEqual(self._table(doc, "o_fu_pool")["pool"][0], "1")
 
     def test_summary_in_the_users_language(self):
         self.env["res.lang"]._activate_lang("zh_CN")

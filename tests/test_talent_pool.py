@@ -1,7 +1,8 @@
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from freezegun import freeze_time
 
+from odoo import fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
 
@@ -21,6 +22,7 @@ class TalentPoolCommon(CadenceCommon):
             name, "Asia/Shanghai", stage_id=self.stage_second.id, **values
         )
         applicant.write({"refuse_reason_id": self.refuse_reason.id, "active": False})
+        self._job_replans(applicant)
         self.assertEqual(applicant.followup_stage_id, self.fu_talent_pool)
         return applicant
 
@@ -120,6 +122,7 @@ class TestTalentPool(TalentPoolCommon):
         )
         self._interview(applicant, "2026-03-02 02:00:00", "2026-03-02 03:00:00")
         applicant.write({"refuse_reason_id": self.refuse_reason.id, "active": False})
+        self._job_replans(applicant)
         self.assertEqual(applicant.followup_rule_id, self.rule_interview)
 
 
@@ -257,3 +260,139 @@ class TestTalentPoolRetention(TalentPoolCommon):
         found = {(line.res_model, line.res_id) for line in wizard.line_ids}
         self.assertIn(("hr.candidate", applicant.candidate_id.id), found)
         self.assertIn(("hr.applicant.contact.log", log.id), found)
+
+
+@tagged("post_install", "-at_install")
+class TestTalentPoolOneTruth(TalentPoolCommon):
+    """The candidate's pool membership (consent, not expired) is the one truth:
+    the pool's light touch, the pool report and the re-activation read it,
+    whatever the follow-up stage of the candidate's applications."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.reason_salary = cls.env.ref("hr_recruitment_followup.decline_reason_salary")
+        cls.pool_report = cls.env["hr.recruitment.followup.pool.report"]
+
+    def _decline_offer(self, applicant):
+        action = applicant.with_user(self.recruiter).action_decline_offer()
+        self.assertEqual(action["name"], "Offer Declined")
+        form = Form(
+            self.env[action["res_model"]]
+            .with_user(self.recruiter)
+            .with_context(**action["context"])
+        )
+        form.decline_reason_ids.add(self.reason_salary)
+        form.may_contact = "yes"
+        form.send_survey = False
+        form.save().action_confirm()
+
+    def _join_pool(self, applicant, expiry):
+        wizard = self._pool_wizard(
+            None, active_model="hr.applicant", active_ids=applicant.ids
+        )
+        wizard.consent = True
+        wizard.reason = "Strong profile"
+        wizard.expiry = expiry
+        wizard.save().action_confirm()
+
+    def _report_rows(self, candidates):
+        self.env.flush_all()
+        return self.pool_report.search([("candidate_id", "in", candidates.ids)])
+
+    def test_declined_offer_then_pool_touched_once_per_candidate_until_expiry(self):
+        with freeze_time("2025-06-02 02:00:00"):
+            # An earlier application of the same candidate, refused.
+            earlier = self._refused("Sun Mei")
+        with freeze_time("2026-03-04 02:00:00"):  # a Wednesday, 10:00 in Shanghai
+            applicant = self.env["hr.applicant"].create(
+                {
+                    "candidate_id": earlier.candidate_id.id,
+                    "job_id": self.job.id,
+                    "user_id": self.recruiter.id,
+                    "stage_id": self.stage_proposal.id,
+                }
+            )
+            self._decline_offer(applicant)
+            self.assertEqual(applicant.followup_stage_id, self.fu_offer_declined)
+            self.assertEqual(applicant.followup_rule_id, self.rule_declined)
+            self._join_pool(applicant, date(2027, 1, 1))
+            # The pool's light touch takes over from the single note, on the
+            # latest application only: once per candidate.
+            self.assertEqual(applicant.followup_stage_id, self.fu_offer_declined)
+            self.assertEqual(applicant.followup_rule_id, self.rule_pool)
+            self.assertEqual(applicant.followup_rule_due, datetime(2026, 6, 2, 2, 0))
+            self.assertEqual(earlier.followup_stage_id, self.fu_talent_pool)
+            self.assertFalse(earlier.followup_rule_id, "not twice for one candidate")
+        sent = []
+        for moment in ("2026-06-02 02:00:00", "2026-09-30 02:00:00"):
+            with freeze_time(moment):
+                self._run_cron()
+                sent.append(len(self._mails(applicant)))
+                self.assertFalse(self._mails(earlier))
+        self.assertEqual(sent, [1, 2], "every 120 days after the first touch")
+        self.assertEqual(applicant.followup_rule_due, datetime(2027, 1, 28, 2, 0))
+        with freeze_time("2027-01-28 02:00:00"):
+            self._run_cron()
+            self.assertEqual(len(self._mails(applicant)), 2, "the pool expired")
+            self.assertFalse(applicant.followup_rule_id)
+
+    def test_pool_report_counts_the_candidates_in_the_pool(self):
+        # The report reads the database's clock: no frozen time here.
+        today = fields.Date.today()
+        pooled = self._refused("Pooled")
+        self._join_pool(pooled, today + timedelta(days=365))
+        # A second refused application of the same candidate: still one row,
+        # through the latest application.
+        second = self._refused("Pooled Again")
+        second.candidate_id = pooled.candidate_id
+        no_consent = self._refused("Never Asked")
+        withdrawn = self._refused("Withdrew Consent")
+        self._join_pool(withdrawn, today + timedelta(days=365))
+        withdrawn.candidate_id.talent_pool_consent = False
+        expired = self._refused("Expired")
+        self._join_pool(expired, today + timedelta(days=30))
+        expired.candidate_id.talent_pool_expiry = today - timedelta(days=1)
+        declined = self._candidate_applicant(
+            "Declined Then Pooled", "Asia/Shanghai", stage_id=self.stage_proposal.id
+        )
+        self._decline_offer(declined)
+        self.assertEqual(declined.followup_stage_id, self.fu_offer_declined)
+        self._join_pool(declined, today + timedelta(days=365))
+        self.env["hr.applicant.contact.log"].create(
+            {"applicant_id": declined.id, "channel": "phone", "summary": "Called"}
+        )
+        candidates = (pooled | no_consent | withdrawn | expired | declined).candidate_id
+        rows = self._report_rows(candidates)
+        self.assertEqual(
+            {row.candidate_id: row.applicant_id for row in rows},
+            {pooled.candidate_id: second, declined.candidate_id: declined},
+        )
+        [(size, touched, reactivated)] = self.pool_report._read_group(
+            [("candidate_id", "in", candidates.ids)],
+            [],
+            ["pool_count:sum", "touched_count:sum", "reactivated_count:sum"],
+        )
+        self.assertEqual((size, touched, reactivated), (2, 1, 0))
+        # The stage of refused applications says what it is: not "the pool".
+        self.assertEqual(no_consent.followup_stage_id.name, "Not hired")
+        self.assertFalse(no_consent.followup_rule_id)
+
+    def test_reactivated_candidate_is_touched_through_the_new_application(self):
+        pooled = self._refused("Invited Back")
+        self._join_pool(pooled, fields.Date.today() + timedelta(days=365))
+        self.assertEqual(pooled.followup_rule_id, self.rule_pool)
+        new = pooled.candidate_id._followup_invite(self.job)
+        self.assertFalse(pooled.followup_rule_id, "the new application carries it")
+        self.assertEqual(new.followup_rule_id, self.rule_pool)
+        invitation = new.contact_log_ids
+        self.assertEqual(len(invitation), 1)
+        # Three months after our last touch, the invitation.
+        self.assertEqual(
+            new.followup_rule_due, invitation.contact_date + timedelta(days=90)
+        )
+        row = self._report_rows(pooled.candidate_id)
+        self.assertEqual(
+            (row.applicant_id, row.reactivated_applicant_id, row.reactivated_count),
+            (new, new, 1),
+        )

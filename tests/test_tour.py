@@ -117,7 +117,11 @@ class TestFollowupTour(HttpCase):
             applicant.decline_comment, "The other company offered 20% more."
         )
         self.assertFalse(applicant.do_not_contact)
+        # "Keep me informed": the candidate's consent puts them in the talent
+        # pool; the application stays where it ended.
+        self.assertTrue(applicant.candidate_id.in_talent_pool)
+        self.assertTrue(applicant.candidate_id.talent_pool_consent)
         self.assertEqual(
             applicant.followup_stage_id,
-            self.env.ref("hr_recruitment_followup.followup_stage_talent_pool"),
+            self.env.ref("hr_recruitment_followup.followup_stage_offer_declined"),
         )

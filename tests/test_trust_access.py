@@ -205,13 +205,11 @@ ACTIONS = (
     ("hr_applicant_action_followup_overdue", RECRUITMENT),
     ("hr_applicant_contact_log_action_report", RECRUITMENT),
 )
-# Server actions. The automation rules' re-planning: allowed to whoever may write
-# the records it runs on (core's rule for server actions without groups). The
-# scheduled job's: its code works on every company, as superuser, so it refuses
-# anyone but the job and administrators.
+# Server actions. The scheduled job's: its code works on every company, as
+# superuser, so it refuses anyone but the job and administrators. (The re-plan
+# on change is no longer an automation rule with server actions: see
+# models/calendar_event.py.)
 SERVER_ACTIONS = (
-    ("action_replan_applicant", "applicant", ASSIGNED_A),
-    ("action_replan_interview", "interview", RECRUITMENT),
     ("ir_cron_process_followups_ir_actions_server", None, set()),
     ("ir_cron_talent_pool_retention_ir_actions_server", None, set()),
     ("ir_cron_wecom_daily_ir_actions_server", None, set()),
@@ -474,13 +472,23 @@ class TestTrustAccess(FollowupCommon):
         refused.write(
             {"refuse_reason_id": declined.id, "active": False, "refuse_date": now}
         )
+        # The pool report counts the candidates in the pool: these two, through
+        # their latest (the refused) application.
+        refused.candidate_id._talent_pool_add(
+            "Access check", fields.Date.today() + timedelta(days=365)
+        )
+        # Hires with a first day, of candidates of their own (the pool's
+        # candidates keep their refused application as their latest).
         hired = cls.env["hr.applicant"]
         for applicant in (cls.applicant, applicant_b):
-            hired |= applicant.copy(
+            candidate = cls.env["hr.candidate"].create(
                 {
-                    "candidate_id": applicant.candidate_id.id,
-                    "stage_id": applicant.stage_id.id,
+                    "partner_name": f"Hired {applicant.partner_name}",
+                    "company_id": applicant.company_id.id,
                 }
+            )
+            hired |= applicant.copy(
+                {"candidate_id": candidate.id, "stage_id": applicant.stage_id.id}
             )
         hired.write({"start_date": fields.Date.today(), "onboarding_state": "started"})
         cls.env.flush_all()

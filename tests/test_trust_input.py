@@ -31,10 +31,10 @@ CASES = (
         "next_contact_before_the_contact",
         ValidationError,
         (
-            "The next contact (2026-03-01) cannot be before the contact itself "
-            "(2026-03-02)."
+            "The next contact (03/01/2026) cannot be before the contact itself "
+            "(03/02/2026)."
         ),
-        "下次联系日期（2026-03-01）不能早于本次联系日期（2026-03-02）。",
+        "下次联系日期（2026年03月01日）不能早于本次联系日期（2026年03月02日）。",
         LOG,
     ),
     (
@@ -51,10 +51,10 @@ CASES = (
         "next_contact_typed_in_the_quick_form",
         ValidationError,
         (
-            "The next contact (2026-02-27) cannot be before the contact itself "
-            "(2026-03-02)."
+            "The next contact (02/27/2026) cannot be before the contact itself "
+            "(03/02/2026)."
         ),
-        "下次联系日期（2026-02-27）不能早于本次联系日期（2026-03-02）。",
+        "下次联系日期（2026年02月27日）不能早于本次联系日期（2026年03月02日）。",
         LOG,
     ),
     (
@@ -110,7 +110,7 @@ CASES = (
         "first_day_in_year_one",
         ValidationError,
         (
-            "The first day of Zhang Wei (0001-01-05) is more than 10 years away from "
+            "The first day of Zhang Wei (01/05/0001) is more than 10 years away from "
             "today: check the year."
         ),
         None,
@@ -119,7 +119,7 @@ CASES = (
     (
         "first_day_far_ahead",
         ValidationError,
-        "The first day of Zhang Wei (2062-03-02) is more than 10 years away",
+        "The first day of Zhang Wei (03/02/2062) is more than 10 years away",
         None,
         APPLICANT,
     ),

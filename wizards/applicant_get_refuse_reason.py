@@ -10,6 +10,9 @@ class ApplicantGetRefuseReason(models.TransientModel):
         applicants = self.applicant_ids
         res = super().action_refuse_reason_apply()
         if self.refuse_reason_id.refused_by == "candidate":
-            # The candidate said no: the same as the "Offer Declined" action.
-            applicants._followup_mark_declined()
+            # The candidate said no: the same as the "Offer Declined" action,
+            # with the reason the refuse reason stands for ("salary").
+            applicants._followup_mark_declined(
+                reasons=self.refuse_reason_id.sudo().decline_reason_id
+            )
         return res

@@ -64,16 +64,24 @@ class HrApplicantDecline(models.TransientModel):
                     "cannot be sent."
                 )
             )
-        refuse_reason = self.env.ref(
-            "hr_recruitment_followup.refuse_reason_offer_declined"
-        )
-        applicants.write(
-            {
-                "refuse_reason_id": refuse_reason.id,
-                "active": False,
-                "refuse_date": fields.Datetime.now(),
-            }
-        )
+        # Before the offer, the candidate withdrew: the refuse reason, the log
+        # and the follow-up stage say so, and no hire was abandoned.
+        declined = applicants.filtered("followup_offer_sent")
+        now = fields.Datetime.now()
+        for group, xmlid in (
+            (declined, "refuse_reason_offer_declined"),
+            (applicants - declined, "refuse_reason_withdrew"),
+        ):
+            if group:
+                group.write(
+                    {
+                        "refuse_reason_id": self.env.ref(
+                            f"hr_recruitment_followup.{xmlid}"
+                        ).id,
+                        "active": False,
+                        "refuse_date": now,
+                    }
+                )
         self.env["hr.applicant.contact.log"].create(
             [
                 {
@@ -81,7 +89,11 @@ class HrApplicantDecline(models.TransientModel):
                     "channel": self.channel,
                     "direction": "inbound",
                     "summary": self.summary
-                    or self.env._("The candidate declined the offer."),
+                    or (
+                        self.env._("The candidate declined the offer.")
+                        if applicant in declined
+                        else self.env._("The candidate withdrew before the offer.")
+                    ),
                     "candidate_response": self.comment,
                     "outcome": "negative",
                 }

@@ -3,6 +3,7 @@ from datetime import time, timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import format_date
 
 from ..tools.followup_policy import localize, resolve_tz, to_utc
 
@@ -45,8 +46,8 @@ class HrRecruitmentFollowupSummary(models.TransientModel):
                 raise ValidationError(
                     self.env._(
                         "The period starts on %(start)s, after its end on %(end)s.",
-                        start=summary.date_from,
-                        end=summary.date_to,
+                        start=format_date(self.env, summary.date_from),
+                        end=format_date(self.env, summary.date_to),
                     )
                 )
 

@@ -286,7 +286,17 @@ class HrApplicantContactLog(models.Model):
     def _check_dates(self):
         now = fields.Datetime.now()
         for log in self:
-            if not log.automated and log.contact_date > now + FUTURE_TOLERANCE:
+            # An email the system queued for later (a re-activation invitation
+            # held until the candidate's contact hours) is dated when it
+            # leaves; people cannot link a log to a mail.
+            if (
+                not log.automated
+                and log.contact_date > now + FUTURE_TOLERANCE
+                and not (
+                    log.mail_id.scheduled_date
+                    and log.contact_date <= log.mail_id.scheduled_date
+                )
+            ):
                 raise ValidationError(
                     self.env._(
                         "The contact with %(name)s is dated in the future. Log a "

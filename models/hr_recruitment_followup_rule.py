@@ -113,6 +113,15 @@ class HrRecruitmentFollowupRule(models.Model):
         help="When the candidate's last logged answer was neutral or negative, also "
         "schedule a one-to-one talk for the department manager.",
     )
+    followup_skip_holidays = fields.Boolean(
+        string="Wait for a Working Day",
+        default=True,
+        help="On a public holiday of the company's working calendar (its global "
+        "time off), the message waits for the next working day's contact hours "
+        "(before the first day: it comes on the working day before the holiday). "
+        "Off: it only waits for the contact hours, whatever the day (a thank-you "
+        "promised within 24 hours).",
+    )
     description = fields.Text(translate=True)
 
     @api.constrains(

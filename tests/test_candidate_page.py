@@ -265,7 +265,7 @@ class TestCandidatePage(CandidatePageCommon):
         # A follow-up due at 10:00 in the candidate's time zone waits until 18:00.
         candidate.partner_id.tz = "Asia/Shanghai"
         due = datetime(2031, 3, 4, 2, 0)  # 10:00 in Shanghai
-        _due, send_at = self.applicant._followup_constrain(due, due, [])
+        send_at = self.applicant._followup_constrain(due, due, [])
         self.assertEqual(send_at, datetime(2031, 3, 4, 10, 0))  # 18:00 in Shanghai
 
     def test_how_to_reach_me_bad_input_writes_nothing(self):

@@ -116,6 +116,7 @@ class MailRoundTripCommon(DeclineCommon):
             name, tz, email=email_address, stage_id=self.stage_first.id
         )
         applicant.stage_id = self.stage_second
+        self._job_replans(applicant)
         self.assertEqual(applicant.followup_rule_id, self.rule_light)
         return applicant
 
@@ -528,6 +529,7 @@ class TestReplyTo(MailRoundTripCommon):
             applicant.write(
                 {"stage_id": self.stage_proposal.id, "start_date": "2026-03-20"}
             )
+            self._job_replans(applicant)
             self.assertEqual(applicant.followup_stage_id, self.fu_pre_onboarding)
             self.assertEqual(applicant.followup_rule_id, rule)
         with freeze_time("2026-03-15 01:00:00"):  # 09:00 in Shanghai

@@ -19,6 +19,9 @@ CONTACT_CHANNELS = [
     ("meeting", "Meeting"),
     ("other", "Other"),
 ]
+# A contact may also come from the candidate's own page (inbound only): not a
+# channel to reach them on.
+LOG_CHANNELS = [*CONTACT_CHANNELS, ("page", "Candidate Page")]
 CONTACT_OUTCOMES = [
     ("positive", "Positive"),
     ("neutral", "Neutral"),
@@ -110,7 +113,7 @@ class HrApplicantContactLog(models.Model):
     )
     job_id = fields.Many2one(related="applicant_id.job_id", store=True, precompute=True)
     channel = fields.Selection(
-        CONTACT_CHANNELS,
+        LOG_CHANNELS,
         required=True,
         compute="_compute_channel",
         store=True,

@@ -267,6 +267,7 @@ class HrApplicant(models.Model):
             email_values[applicant.id] = {
                 "auto_delete": False,
                 "scheduled_date": send_at,
+                "headers": applicant._followup_unsubscribe_headers(),
             }
             if send_at:
                 times.add(send_at)

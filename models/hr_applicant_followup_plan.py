@@ -266,13 +266,15 @@ class HrApplicant(models.Model):
             "per_day": max(company.followup_cap_core_per_day if core else 0, 1),
             "per_week": 0 if core else company.followup_cap_standard_per_week,
         }
+        # The company's contact hours, narrowed by the candidate's own.
+        hour_from, hour_to = self.candidate_id._followup_contact_window(company)
         send_at = max(due, now)
         for _guard in range(20):
             moved = next_open(
                 cap_release(send_at, contacts, tz, **caps),
                 tz,
-                company.followup_hour_from,
-                company.followup_hour_to,
+                hour_from,
+                hour_to,
                 holidays,
             )
             if moved == send_at:

@@ -209,6 +209,11 @@ class TestMailRoundTrip(MailRoundTripCommon):
         # Replies are routed to the applicant: the company's catchall.
         self.assertIn("catchall@hr.example.org", sent["Reply-To"])
         self.assertEqual(sent["Message-Id"], mail.message_id)
+        # RFC 8058: the candidate's provider can unsubscribe them in one click.
+        self.assertEqual(
+            sent["List-Unsubscribe"], f"<{applicant._followup_unsubscribe_url()}>"
+        )
+        self.assertEqual(sent["List-Unsubscribe-Post"], "List-Unsubscribe=One-Click")
         self.assertIn("Backend Engineer", sent["Subject"])
         original_text = sent.get_body(("plain",)).get_content()
         self.assertIn("Zhang Wei", original_text)
@@ -462,6 +467,10 @@ class TestReplyTo(MailRoundTripCommon):
         received = self._received_by(mail.email_to)
         self.assertEqual(len(received), 1)
         self.assertEqual(parseaddr(received[0]["Reply-To"]), parseaddr(expected))
+        self.assertEqual(
+            received[0]["List-Unsubscribe"],
+            f"<{applicant._followup_unsubscribe_url()}>",
+        )
 
     @freeze_time("2026-03-10 02:00:00")
     def test_decline_survey_invitation(self):

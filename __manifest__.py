@@ -12,6 +12,7 @@
         "hr_recruitment_survey",
         "base_automation",
         "privacy_lookup",
+        "portal",
     ],
     "data": [
         "security/hr_recruitment_followup_security.xml",
@@ -52,6 +53,10 @@
         "report/hr_recruitment_followup_summary_report.xml",
         "wizards/hr_recruitment_followup_summary_views.xml",
         "views/hr_recruitment_followup_menus.xml",
+        "security/candidate_page_security.xml",
+        "views/candidate_page_templates.xml",
+        "views/candidate_page_views.xml",
+        "report/hr_recruitment_followup_intent_report_views.xml",
     ],
     "demo": [
         "data/hr_recruitment_followup_demo.xml",

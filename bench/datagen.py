@@ -17,6 +17,8 @@ import logging
 import random
 from datetime import timedelta
 
+import pytz
+
 from odoo import fields
 from odoo.tools import SQL
 
@@ -530,6 +532,23 @@ def _copy(cr, table, columns, rows):
     )
 
 
+def _awake(tz, now, hour_from=9, hour_to=20):
+    """Whether ``now`` (naive UTC) is within the contact hours in ``tz`` (the
+    companies' default ones; None: unknown, not counted as awake)."""
+    if not tz:
+        return False
+    local = pytz.utc.localize(now).astimezone(pytz.timezone(tz))
+    return hour_from <= local.hour < hour_to
+
+
+def _awake_tz(rng, now):
+    """A candidate time zone in which ``now`` is within contact hours (one
+    always is: Shanghai, Berlin and Los Angeles cover the day)."""
+    names = [name for name, _w in CANDIDATE_TZ if _awake(name, now)]
+    weights = [w for name, w in CANDIDATE_TZ if name in names]
+    return rng.choices(names, weights)[0]
+
+
 def generate(env, applicants, due, logs, seed=42, now=None, plan=True):
     """Generate ``applicants`` applicants of which ``due`` have a follow-up due now.
 
@@ -563,6 +582,10 @@ def generate(env, applicants, due, logs, seed=42, now=None, plan=True):
         n_logs = int(expected) + (rng.random() < expected - int(expected))
         surname = rng.choice(SURNAMES)
         tz = _weighted(rng, CANDIDATE_TZ)
+        if story["category"] == "due" and not _awake(tz, now):
+            # Due now means may be contacted now: the planner plans a follow-up
+            # for the candidate's contact hours, so a due one is awake.
+            tz = _awake_tz(rng, now)
         if tz in ("America/Los_Angeles", "Europe/Berlin"):
             name = f"{rng.choice(WESTERN)} {surname}"
         else:

@@ -1,1 +1,2 @@
 from . import survey
+from . import candidate_page

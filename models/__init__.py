@@ -19,6 +19,9 @@ from . import hr_applicant_transparency
 from . import hr_applicant_report_data
 from . import calendar_event
 from . import hr_applicant_install
+from . import hr_recruitment_followup_checklist_item
+from . import hr_applicant_candidate_page
+from . import hr_candidate_reach
 from . import hr_job
 from . import survey_survey
 from . import survey_question_answer

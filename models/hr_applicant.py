@@ -192,7 +192,9 @@ class HrApplicant(models.Model):
         compute="_compute_next_followup_date",
         store=True,
         index=True,
-        help="The next automated follow-up, or else the contact the recruiter planned.",
+        help="When the next automated follow-up really reaches the candidate (their "
+        "contact hours, the caps and the public holidays taken into account), or "
+        "else the contact the recruiter planned.",
     )
     preferred_channel = fields.Selection(
         related="candidate_id.preferred_channel", readonly=False

@@ -19,6 +19,9 @@ CONTACT_CHANNELS = [
     ("meeting", "Meeting"),
     ("other", "Other"),
 ]
+# A contact may also come from the candidate's own page (inbound only): not a
+# channel to reach them on.
+LOG_CHANNELS = [*CONTACT_CHANNELS, ("page", "Candidate Page")]
 CONTACT_OUTCOMES = [
     ("positive", "Positive"),
     ("neutral", "Neutral"),
@@ -115,7 +118,7 @@ class HrApplicantContactLog(models.Model):
     )
     job_id = fields.Many2one(related="applicant_id.job_id", store=True, precompute=True)
     channel = fields.Selection(
-        CONTACT_CHANNELS,
+        LOG_CHANNELS,
         required=True,
         compute="_compute_channel",
         store=True,
@@ -289,7 +292,17 @@ class HrApplicantContactLog(models.Model):
     def _check_dates(self):
         now = fields.Datetime.now()
         for log in self:
-            if not log.automated and log.contact_date > now + FUTURE_TOLERANCE:
+            # An email the system queued for later (a re-activation invitation
+            # held until the candidate's contact hours) is dated when it
+            # leaves; people cannot link a log to a mail.
+            if (
+                not log.automated
+                and log.contact_date > now + FUTURE_TOLERANCE
+                and not (
+                    log.mail_id.scheduled_date
+                    and log.contact_date <= log.mail_id.scheduled_date
+                )
+            ):
                 raise ValidationError(
                     self.env._(
                         "The contact with %(name)s is dated in the future. Log a "

@@ -3,9 +3,6 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
-from ..tools.followup_policy import (
-    next_allowed,
-)
 from .hr_applicant_contact_log import TEXT_LIMIT, check_text_length
 from .hr_recruitment_followup_stage import DECLINED_BY
 
@@ -93,14 +90,23 @@ class HrApplicant(models.Model):
         }
 
     def _followup_mark_declined(
-        self, reasons=None, comment=None, may_contact=True, send_survey=True
+        self,
+        reasons=None,
+        comment=None,
+        may_contact=True,
+        send_survey=True,
+        emailed_at=None,
     ):
         """Record the candidate's decline on applications already refused.
 
         Tags "Hire abandoned" where an offer was sent (before it, the candidate
         withdrew: no hire was abandoned), marks the candidate Do Not Contact
         when they said so, and invites them to the decline survey (respecting
-        opt-outs and contact hours).
+        opt-outs, contact hours, caps and holidays).
+
+        :param emailed_at: when the candidates were just sent an email the
+            contact log does not know (Odoo's refusal email): the survey does
+            not reach them in the same contact window
         """
         now = fields.Datetime.now()
         abandoned = self.env.ref("hr_recruitment_followup.tag_hire_abandoned")
@@ -132,23 +138,38 @@ class HrApplicant(models.Model):
                 )
             applicant.write(vals)
         if send_survey:
-            self._followup_send_decline_survey()
+            self._followup_send_decline_survey(emailed_at=emailed_at)
 
-    def _followup_send_decline_survey(self):
-        """Queue the decline survey invitation, each with its own answer token."""
+    def _followup_send_decline_survey(self, emailed_at=None):
+        """Queue the decline survey invitation, each with its own answer token.
+
+        Never two automated emails in one contact window: the invitation goes
+        when the rules' emails would (contact hours, caps, holidays; see
+        ``_followup_constrain``), held by the mail queue until then. After
+        Odoo's refusal email (``emailed_at``), that is the next day's contact
+        hours.
+        """
         survey = self.env.ref("hr_recruitment_followup.survey_offer_decline").sudo()
         template = self.env.ref(
             "hr_recruitment_followup.mail_template_followup_decline_survey"
         ).sudo()
         now = fields.Datetime.now()
         phone_blacklist = self._followup_phone_blacklist()
+        applicants = (
+            self.sudo()
+            .with_context(active_test=False)
+            .filtered(
+                lambda a: a.email_from and not a._followup_blocked(phone_blacklist)
+            )
+        )
+        send_times = applicants._followup_send_times(
+            now, contacted=dict.fromkeys(applicants.ids, emailed_at or False)
+        )
         logs = []
         # Replies reach the applicant's thread (its alias or the catchall), as
         # core's chatter path would route them: read once for the batch.
-        reply_tos = template._followup_reply_to(self.ids)
-        for applicant in self.sudo().with_context(active_test=False):
-            if not applicant.email_from or applicant._followup_blocked(phone_blacklist):
-                continue
+        reply_tos = template._followup_reply_to(applicants.ids)
+        for applicant in applicants:
             survey._create_answer(
                 partner=applicant.partner_id,
                 email=applicant.email_from,
@@ -158,13 +179,7 @@ class HrApplicant(models.Model):
                 deadline=now + timedelta(days=DECLINE_SURVEY_DAYS),
             )
             applicant.invalidate_recordset(["response_ids", "decline_survey_url"])
-            company = applicant._followup_company()
-            send_at = next_allowed(
-                now,
-                applicant._followup_candidate_tz(),
-                company.followup_hour_from,
-                company.followup_hour_to,
-            )
+            send_at = send_times[applicant.id]
             mail_id = template._followup_send_mail(
                 applicant.id,
                 email_values={

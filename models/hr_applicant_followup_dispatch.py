@@ -151,8 +151,11 @@ class HrApplicant(models.Model):
         # Opt-outs read once for the batch: its re-plan comes in the same
         # transaction, after nothing that could change them.
         phone_blacklist = self._followup_fresh_phone_blacklist()
+        # The public holidays too: one query for the batch, used by both
+        # decisions (what is due now, the next plan).
+        holidays = self._followup_holidays(now) if rules else {}
         decisions = self._followup_decide(
-            now, history=history, phone_blacklist=phone_blacklist
+            now, history=history, phone_blacklist=phone_blacklist, holidays=holidays
         )
         due = {
             applicant: decision
@@ -227,9 +230,12 @@ class HrApplicant(models.Model):
                 history=history,
                 contact_dates=contact_dates,
                 phone_blacklist=phone_blacklist,
+                holidays=holidays,
             )
         else:
-            self._plan_next_followup(history=history, phone_blacklist=phone_blacklist)
+            self._plan_next_followup(
+                history=history, phone_blacklist=phone_blacklist, holidays=holidays
+            )
 
     def _followup_history_after(self, history, log_vals):
         """``history`` (see ``_followup_history``) once the contacts of
@@ -277,9 +283,12 @@ class HrApplicant(models.Model):
     def _followup_send_emails(self, rule, decisions, now, wake=None):
         """Queue the rule's email for these applicants: the mail queue sends it.
 
-        Mails that would reach the candidate outside contact hours wait in the
-        queue until ``scheduled_date``. All of them are rendered and created at
-        once (see ``mail.template._followup_send_batch``).
+        The planner plans a follow-up when it may reach the candidate (contact
+        hours, caps, holidays: ``next_followup_date``), and the job takes it
+        then: its mail leaves at once. A mail whose time is still ahead (none,
+        as the job runs) would wait in the queue until ``scheduled_date``, the
+        same time. All of them are rendered and created at once (see
+        ``mail.template._followup_send_batch``).
 
         :param set wake: gets the times the mail queue must run (now, and the
             mornings the held mails wait for); without it, the queue is
@@ -293,6 +302,7 @@ class HrApplicant(models.Model):
             email_values[applicant.id] = {
                 "auto_delete": False,
                 "scheduled_date": send_at,
+                "headers": applicant._followup_unsubscribe_headers(),
             }
             if send_at:
                 times.add(send_at)

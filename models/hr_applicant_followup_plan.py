@@ -8,9 +8,12 @@ from odoo.tools import SQL
 from ..tools.core_internals import fast_paths_enabled
 from ..tools.followup_policy import (
     cap_release,
+    holiday_days,
     hour_to_time,
     localize,
-    next_allowed,
+    next_open,
+    resolve_tz,
+    to_local,
     to_utc,
 )
 from .hr_applicant import PLAN_FIELDS
@@ -232,38 +235,165 @@ class HrApplicant(models.Model):
             return None
         return due, anchor, sent
 
-    def _followup_constrain(self, due, now, contacts):
-        """Apply the caps and the candidate's contact hours to a raw due time.
+    def _followup_constrain(
+        self, due, now, contacts, holidays=frozenset(), backwards=False
+    ):
+        """When a follow-up due at ``due`` may really reach the candidate.
 
-        :return: (due, send_at): when the follow-up is due once the caps allow it,
-            and when it may reach the candidate (the next allowed minute in their
-            time zone, still within the caps). A follow-up due at night is
-            dispatched when due and held by the mail queue until ``send_at``.
+        The first instant at or after ``due`` (and ``now``) that is inside the
+        contact hours in the candidate's time zone, not on one of ``holidays``
+        (their local days), and within the caps: at most one contact per
+        contact window (the candidate's day) whatever the tier, so that two
+        automated emails never reach them together, or fewer when a core
+        position's cap says so; and the standard positions' weekly cap.
+
+        This is what the planner stores (``next_followup_date``): the job sends
+        it then, and the user sees when it really goes.
+
+        :param contacts: sorted naive UTC dates of the candidate's outbound
+            contacts, made or queued (see ``_followup_history``)
+        :param holidays: local days to skip (see ``_followup_holidays``)
+        :param backwards: a checkpoint counted back from a date (the first
+            day): due on a holiday, it comes on the last working day before
+            it (from today on), not after; a reminder for the day before the
+            first day must not come on the first day
         """
         self.ensure_one()
         company = self._followup_company()
         tz = self._followup_candidate_tz()
+        if backwards and holidays:
+            due = self._followup_before_holidays(due, now, holidays, tz)
         core = self.job_id.followup_tier == "core"
         caps = {
-            "per_day": company.followup_cap_core_per_day if core else 0,
+            "per_day": max(company.followup_cap_core_per_day if core else 0, 1),
             "per_week": 0 if core else company.followup_cap_standard_per_week,
         }
-        due = max(due, now)
-        capped = cap_release(due, contacts, tz, **caps)
-        send_at = capped
-        for _guard in range(10):
-            moved = next_allowed(
+        # The company's contact hours, narrowed by the candidate's own.
+        hour_from, hour_to = self.candidate_id._followup_contact_window(company)
+        send_at = max(due, now)
+        for _guard in range(20):
+            moved = next_open(
                 cap_release(send_at, contacts, tz, **caps),
                 tz,
-                company.followup_hour_from,
-                company.followup_hour_to,
+                hour_from,
+                hour_to,
+                holidays,
             )
             if moved == send_at:
                 break
             send_at = moved
-        # Deferred by a cap: planned when it may go. Deferred only by the night:
-        # dispatched when due, held by the mail queue until the morning.
-        return (send_at if capped != due else due), send_at
+        return send_at
+
+    def _followup_before_holidays(self, due, now, holidays, tz):
+        """``due`` moved back to the contact start of the last day before it
+        that is not in ``holidays``, not before today; unchanged when its day
+        is not a holiday or no such day is left."""
+        self.ensure_one()
+        day = to_local(due, tz).date()
+        if day not in holidays:
+            return due
+        today = to_local(now, tz).date()
+        while day in holidays and day > today:
+            day -= timedelta(days=1)
+        if day in holidays:
+            return due
+        start = hour_to_time(self._followup_company().followup_hour_from)
+        return min(due, to_utc(localize(day, start, tz)))
+
+    def _followup_holidays(self, now):
+        """The public holidays of these applicants' companies, from now on, in
+        one query whatever their number: {company id: frozenset of days}.
+
+        A company's public holidays are the global time off of its working
+        calendar (``resource.calendar.leaves`` without a resource, on that
+        calendar or on every calendar of the company), as Odoo's own working
+        time computes them; a day is a holiday when one touches it in the
+        calendar's time zone. Odoo users load their country's holidays; the
+        addon ships none.
+        """
+        company_ids = {applicant._followup_company().id for applicant in self}
+        if not company_ids:
+            return {}
+        self.env["res.company"].flush_model(["resource_calendar_id"])
+        self.env["resource.calendar"].flush_model(["tz"])
+        self.env["resource.calendar.leaves"].flush_model(
+            [
+                "calendar_id",
+                "company_id",
+                "resource_id",
+                "time_type",
+                "date_from",
+                "date_to",
+            ]
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT company.id, calendar.tz, leave.date_from, leave.date_to
+                FROM res_company company
+                JOIN resource_calendar calendar
+                    ON calendar.id = company.resource_calendar_id
+                JOIN resource_calendar_leaves leave
+                    ON leave.resource_id IS NULL
+                    AND leave.time_type = 'leave'
+                    AND leave.date_to > %(since)s
+                    AND (leave.calendar_id = calendar.id
+                         OR (leave.calendar_id IS NULL
+                             AND (leave.company_id IS NULL
+                                  OR leave.company_id = company.id)))
+                WHERE company.id = ANY(%(ids)s)
+                """,
+                since=now - timedelta(days=2),
+                ids=sorted(company_ids),
+            )
+        )
+        holidays = defaultdict(set)
+        for company_id, tz_name, date_from, date_to in self.env.cr.fetchall():
+            holidays[company_id] |= holiday_days(
+                date_from, date_to, resolve_tz(tz_name)
+            )
+        return {key: frozenset(days) for key, days in holidays.items()}
+
+    def _followup_rule_holidays(self, rule, holidays):
+        """The days ``rule`` skips for this applicant: its company's public
+        holidays (``holidays``: see ``_followup_holidays``) when the rule waits
+        for working days, else none."""
+        self.ensure_one()
+        if not rule.followup_skip_holidays:
+            return frozenset()
+        return holidays.get(self._followup_company().id, frozenset())
+
+    def _followup_send_times(self, now, contacted=None, holidays_too=True):
+        """When an email the addon sends outside the rules (the decline survey,
+        a re-activation invitation) may reach each of these candidates: the
+        rules' constraints (``_followup_constrain``), read for all at once.
+
+        :param contacted: {applicant id: date} of an email sent to the
+            candidate just now that the contact log does not hold (Odoo's
+            refusal email): the new one does not go in the same contact window
+        :return: {applicant id: send time}
+        """
+        applicants = self.sudo().with_context(active_test=False)
+        _rule_counts, contacts, _hesitant = applicants._followup_history(
+            self.env["hr.recruitment.followup.rule"], hesitant=False
+        )
+        holidays = applicants._followup_holidays(now) if holidays_too else {}
+        times = {}
+        for applicant in applicants:
+            key = applicant.candidate_id.id
+            known = list(contacts.get(key, []))
+            if contacted and contacted.get(applicant.id):
+                known.append(contacted[applicant.id])
+            send_at = applicant._followup_constrain(
+                now,
+                now,
+                sorted(known),
+                holidays.get(applicant._followup_company().id, frozenset()),
+            )
+            times[applicant.id] = send_at
+            # Two applications of one candidate: their emails are spaced too.
+            contacts[key] = sorted([*contacts.get(key, []), send_at])
+        return times
 
     def _followup_rules(self):
         return (
@@ -273,7 +403,7 @@ class HrApplicant(models.Model):
             .search([])
         )
 
-    def _followup_decide(self, now, history=None, phone_blacklist=None):
+    def _followup_decide(self, now, history=None, phone_blacklist=None, holidays=None):
         """The next automated follow-up of each applicant: a pure decision.
 
         :param history: what ``_followup_history(rules)`` returns for these
@@ -281,6 +411,8 @@ class HrApplicant(models.Model):
         :param phone_blacklist: what ``_followup_phone_blacklist()`` returns, when
             the caller read it and the candidates' opt-outs in this transaction
             (they are read again otherwise)
+        :param holidays: what ``_followup_holidays(now)`` returns, when the
+            caller read it
         :return: {applicant: (rule, due, anchor, occurrence, send_at)} for
             applicants with a follow-up to plan; the others are absent.
         """
@@ -292,6 +424,8 @@ class HrApplicant(models.Model):
         rule_counts, contacts, _hesitant = history or self._followup_history(
             rules, hesitant=False
         )
+        if holidays is None:
+            holidays = self._followup_holidays(now)
         # The fallbacks for candidates without a time zone (the company's, the
         # recruiter's), read for the whole batch rather than when the first such
         # candidate comes: a batch costs the same queries whoever is in it.
@@ -342,8 +476,14 @@ class HrApplicant(models.Model):
             if best:
                 rule, due, anchor, sent = best
                 try:
-                    due, send_at = applicant._followup_constrain(
-                        due, now, contacts.get(applicant.candidate_id.id, [])
+                    # Planned when it may really go (contact hours, caps,
+                    # holidays): what the user sees and when the job sends it.
+                    due = send_at = applicant._followup_constrain(
+                        due,
+                        now,
+                        contacts.get(applicant.candidate_id.id, []),
+                        applicant._followup_rule_holidays(rule, holidays),
+                        backwards=rule.trigger == "before_start",
                     )
                 except OverflowError:
                     continue
@@ -351,7 +491,7 @@ class HrApplicant(models.Model):
         return decisions
 
     def _plan_next_followup(
-        self, history=None, contact_dates=None, phone_blacklist=None
+        self, history=None, contact_dates=None, phone_blacklist=None, holidays=None
     ):
         """Decide and store the next automated follow-up of these applicants.
 
@@ -363,12 +503,16 @@ class HrApplicant(models.Model):
         :param contact_dates: {applicant id: (last contact, planned contact, last
             touch)} to store with the plan (see ``_followup_contact_dates``)
         :param phone_blacklist: see ``_followup_decide``
+        :param holidays: see ``_followup_decide``
         """
         applicants = self.with_context(active_test=False).sudo().exists()
         if not applicants:
             return
         decisions = applicants._followup_decide(
-            fields.Datetime.now(), history=history, phone_blacklist=phone_blacklist
+            fields.Datetime.now(),
+            history=history,
+            phone_blacklist=phone_blacklist,
+            holidays=holidays,
         )
         empty = (False, False, False, 0, False)
         changed = {}

@@ -127,8 +127,11 @@ class HrApplicant(models.Model):
         mail = self.env["mail.mail"]
         channel = self.preferred_channel or ("email" if self.email_from else "phone")
         by_email = bool(template and self.email_from and channel == "email")
+        send_at = now
         if by_email:
-            _due, send_at = self._followup_constrain(now, now, [])
+            # Within the contact hours, the caps and the holidays, as the
+            # rules' emails: held by the mail queue until then.
+            send_at = self._followup_send_times(now)[self.id]
             mail = mail.sudo().browse(
                 template._followup_send_mail(
                     self.id,
@@ -145,7 +148,7 @@ class HrApplicant(models.Model):
                 "user_id": self.env.user.id,
                 "channel": channel,
                 "direction": "outbound",
-                "contact_date": now,
+                "contact_date": send_at,
                 "summary": self.env._(
                     "Re-activated from %(origin)s: invited to apply for %(job)s.",
                     origin=source,

@@ -134,6 +134,15 @@ class HrRecruitmentFollowupRule(models.Model):
         "interview's end plus 24 hours for a thank-you, a day after it was due "
         "otherwise). Either way the recruiter's manager gets an activity.",
     )
+    followup_skip_holidays = fields.Boolean(
+        string="Wait for a Working Day",
+        default=True,
+        help="On a public holiday of the company's working calendar (its global "
+        "time off), the message waits for the next working day's contact hours "
+        "(before the first day: it comes on the working day before the holiday). "
+        "Off: it only waits for the contact hours, whatever the day (a thank-you "
+        "promised within 24 hours).",
+    )
     description = fields.Text(translate=True)
 
     @api.constrains(

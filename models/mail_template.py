@@ -186,6 +186,16 @@ class MailTemplate(models.Model):
         values = dict(email_values or {})
         if reply_to:
             values.setdefault("reply_to", reply_to)
+        if self.model == "hr.applicant" and "headers" not in values:
+            # RFC 8058 one-click unsubscribe, as on the job's emails.
+            headers = (
+                self.env["hr.applicant"]
+                .sudo()
+                .browse(res_id)
+                ._followup_unsubscribe_headers()
+            )
+            if headers:
+                values["headers"] = headers
         return self.send_mail(res_id, email_values=values)
 
     def _followup_send_batch_core(self, res_ids, email_values_by_id):

@@ -1,7 +1,7 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
-from ..models.hr_applicant_contact_log import CONTACT_CHANNELS
+from ..models.hr_applicant_contact_log import LOG_CHANNELS
 
 SLA_HOURS = 24
 SLA_STATUSES = [
@@ -47,7 +47,7 @@ class HrRecruitmentFollowupSlaReport(models.Model):
     interview_end = fields.Datetime(readonly=True)
     first_contact_date = fields.Datetime(string="First Follow-up", readonly=True)
     first_contact_channel = fields.Selection(
-        CONTACT_CHANNELS, string="Follow-up Channel", readonly=True
+        LOG_CHANNELS, string="Follow-up Channel", readonly=True
     )
     first_contact_automated = fields.Boolean(
         string="Automated Follow-up", readonly=True

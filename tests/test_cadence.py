@@ -191,9 +191,9 @@ class TestCadenceTimeline(CadenceCommon):
             self.assertEqual(len(inbound), 1)
             self.assertIn("any news on the decision", inbound.summary)
             self.assertEqual(applicant.last_contact_date, datetime(2026, 3, 9, 12, 0))
-            # 4 days after the reply (20:00 in Shanghai: the queue holds it
-            # until 09:00).
-            self.assertEqual(applicant.next_followup_date, datetime(2026, 3, 13, 12, 0))
+            # 4 days after the reply is 20:00 in Shanghai: shown and planned
+            # for when it really goes, 09:00 the next morning.
+            self.assertEqual(applicant.next_followup_date, datetime(2026, 3, 14, 1, 0))
 
         # The offer: confirm intent the day after, by phone (an activity).
         with freeze_time("2026-03-10 03:00:00"):
@@ -275,13 +275,17 @@ class TestCadenceTimeline(CadenceCommon):
             self._job_replans(applicant)
             self.assertEqual(applicant.followup_stage_id, self.fu_talent_pool)
             self.assertEqual(applicant.followup_rule_id, self.rule_pool)
-            self.assertEqual(applicant.next_followup_date, datetime(2026, 6, 3, 14, 0))
+            # Due at 22:00 in Shanghai: planned (and shown) for 09:00 the next
+            # morning, when it really goes.
+            self.assertEqual(applicant.next_followup_date, datetime(2026, 6, 4, 1, 0))
         with freeze_time("2026-06-03 14:00:00"):
+            self._run_cron()
+            self.assertFalse(self._mails(applicant), "nothing queued at night")
+        with freeze_time("2026-06-04 01:00:00"):
             self._run_cron()
             mail = self._mails(applicant)
             self.assertEqual(len(mail), 1)
-            # 22:00 in Shanghai: queued for 09:00 the next morning.
-            self.assertEqual(mail.scheduled_date, datetime(2026, 6, 4, 1, 0))
+            self.assertFalse(mail.scheduled_date, "sent when planned")
             self.assertEqual(
                 self._auto_logs(applicant).contact_date, datetime(2026, 6, 4, 1, 0)
             )
@@ -296,12 +300,16 @@ class TestCadenceTimeline(CadenceCommon):
             )
             # 19:30-20:30 EST, the evening before the change.
             self._interview(applicant, "2026-03-08 00:30:00", "2026-03-08 01:30:00")
-            self.assertEqual(applicant.next_followup_date, datetime(2026, 3, 8, 3, 30))
+            # Due at 22:30 EST: planned for 09:00 EDT the next morning.
+            self.assertEqual(applicant.next_followup_date, datetime(2026, 3, 8, 13, 0))
         with freeze_time("2026-03-08 03:30:00"):  # 22:30 EST
             self._run_cron()
+            self.assertFalse(self._mails(applicant), "nothing queued at night")
+        with freeze_time("2026-03-08 13:00:00"):  # 09:00 EDT
+            self._run_cron()
             mail = self._mails(applicant)
-            self.assertEqual(len(mail), 1, "queued at once, never dropped")
-            self.assertEqual(mail.scheduled_date, datetime(2026, 3, 8, 13, 0))
+            self.assertEqual(len(mail), 1, "sent when planned, never dropped")
+            self.assertFalse(mail.scheduled_date)
 
     def test_declined_offer_note_after_three_months(self):
         with freeze_time("2026-03-05 02:00:00"):
@@ -448,11 +456,13 @@ class TestCadenceGuards(CadenceCommon):
         applicant_b._plan_next_followup()
         self.assertEqual(applicant_b.followup_rule_id, own)
         # 03:00 + 8h = 19:00 Shanghai: after company B's 18:00, so 10:00 next day.
+        self.assertEqual(applicant_b.next_followup_date, datetime(2026, 3, 3, 2, 0))
         with freeze_time("2026-03-02 11:00:00"):
             self._run_cron()
-        self.assertEqual(
-            self._mails(applicant_b).scheduled_date, datetime(2026, 3, 3, 2, 0)
-        )
+        self.assertFalse(self._mails(applicant_b))
+        with freeze_time("2026-03-03 02:00:00"):
+            self._run_cron()
+        self.assertEqual(len(self._mails(applicant_b)), 1)
 
     @freeze_time("2026-03-02 01:00:00")
     def test_rule_change_replans_through_the_job(self):

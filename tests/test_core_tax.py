@@ -173,7 +173,14 @@ class TestCoreTax(FollowupCommon):
             self.env.flush_all()
         self.assertTrue(applicant.followup_needs_plan)
         self.env["hr.applicant"]._cron_process_followups()
-        self.assertEqual(applicant.next_followup_date, first_due + timedelta(hours=2))
+        # Planned again from the interview's new end (the time it really goes
+        # may then be held by the contact hours).
+        self.assertFalse(applicant.followup_needs_plan)
+        self.assertEqual(
+            applicant.followup_rule_anchor,
+            f"interview:{fields.Datetime.to_string(event.stop)}",
+        )
+        self.assertGreaterEqual(applicant.next_followup_date, first_due)
 
     def test_interview_switch_off(self):
         """Switched off in the settings: an interview change re-plans nothing."""

@@ -209,6 +209,11 @@ class TestMailRoundTrip(MailRoundTripCommon):
         # Replies are routed to the applicant: the company's catchall.
         self.assertIn("catchall@hr.example.org", sent["Reply-To"])
         self.assertEqual(sent["Message-Id"], mail.message_id)
+        # RFC 8058: the candidate's provider can unsubscribe them in one click.
+        self.assertEqual(
+            sent["List-Unsubscribe"], f"<{applicant._followup_unsubscribe_url()}>"
+        )
+        self.assertEqual(sent["List-Unsubscribe-Post"], "List-Unsubscribe=One-Click")
         self.assertIn("Backend Engineer", sent["Subject"])
         original_text = sent.get_body(("plain",)).get_content()
         self.assertIn("Zhang Wei", original_text)
@@ -253,9 +258,10 @@ Content-Type: text/html; charset=utf-8
             self.assertEqual(inbound.channel, "email")
             self.assertEqual(applicant.last_contact_date, datetime(2026, 3, 9, 12, 0))
             # The cadence restarts from the answer: 4 quiet days after it
-            # (20:00 in Shanghai: held until 09:00 the next morning).
+            # (20:00 in Shanghai), planned when it may really go: 09:00 the
+            # next morning.
             self.assertEqual(applicant.followup_rule_id, self.rule_light)
-            self.assertEqual(applicant.next_followup_date, datetime(2026, 3, 13, 12, 0))
+            self.assertEqual(applicant.next_followup_date, datetime(2026, 3, 14, 1, 0))
 
     def test_bounce_is_not_a_contact_and_prepares_the_next_channel(self):
         with freeze_time("2026-03-03 02:00:00"):
@@ -355,14 +361,16 @@ class TestNightHeldEmail(MailRoundTripCommon):
             john = self._new_york("John Smith")
             mary = self._new_york("Mary Jones")
             bill = self._new_york("Bill Brown")
-        # The job runs at 23:00 in New York: the emails wait until 09:00.
+        # The job runs at 23:00 in New York: nothing leaves at night; the
+        # thank-you is planned, and shown, for 09:00 (14:00 UTC).
         with freeze_time("2026-03-03 04:00:00"):
             self._run_cron()
-            mails = {a: self._mails(a) for a in (john, mary, bill)}
-            for applicant, mail in mails.items():
-                self.assertEqual(mail.scheduled_date, datetime(2026, 3, 3, 14, 0))
-                log = self._auto_logs(applicant)
-                self.assertEqual(log.delivery_state, "queued")
+            for applicant in (john, mary, bill):
+                self.assertFalse(self._mails(applicant))
+                self.assertFalse(self._auto_logs(applicant))
+                self.assertEqual(
+                    applicant.next_followup_date, datetime(2026, 3, 3, 14, 0)
+                )
                 self.assertFalse(applicant.last_contact_date, "never in the future")
                 self.assertFalse(self._sla(applicant).first_contact_date)
 
@@ -401,29 +409,38 @@ class TestNightHeldEmail(MailRoundTripCommon):
                 self._sla(john).first_contact_date, datetime(2026, 3, 3, 4, 30)
             )
 
-        # Bill's email is cancelled in the queue; the others leave at 09:00.
-        mails[bill].cancel()
-        self.assertEqual(self._auto_logs(bill).delivery_state, "failed")
+        # 09:00 in New York: the job queues the thank-yous; queued, they are
+        # no contact yet. Bill's is cancelled in the queue, Mary's leaves.
         with freeze_time("2026-03-03 14:00:00"):
-            self._run_mail_queue(mails[john] | mails[mary])
-            for applicant in (john, mary):
-                log = self._auto_logs(applicant)
-                self.assertEqual(log.delivery_state, "sent")
-                self.assertEqual(log.contact_date, datetime(2026, 3, 3, 14, 0))
-            self.assertEqual(len(self._received_by("john.smith@example.com")), 1)
-            # Dated when it left, now a contact; John's plan and activity stay.
-            self.assertEqual(john.last_contact_date, datetime(2026, 3, 3, 14, 0))
+            self._run_cron()
+            mails = {a: self._mails(a) for a in (mary, bill)}
+            for applicant, mail in mails.items():
+                self.assertEqual(len(mail), 1)
+                self.assertEqual(self._auto_logs(applicant).delivery_state, "queued")
+                self.assertFalse(applicant.last_contact_date)
+                self.assertFalse(self._sla(applicant).first_contact_date)
+            mails[bill].cancel()
+            self.assertEqual(self._auto_logs(bill).delivery_state, "failed")
+        with freeze_time("2026-03-03 14:05:00"):
+            self._run_mail_queue(mails[mary] | self._mails(john))
+            log = self._auto_logs(mary)
+            self.assertEqual(log.delivery_state, "sent")
+            self.assertEqual(log.contact_date, datetime(2026, 3, 3, 14, 5))
+            self.assertEqual(len(self._received_by("mary.jones@example.com")), 1)
+            # Dated when it left, now a contact.
+            self.assertEqual(mary.last_contact_date, datetime(2026, 3, 3, 14, 5))
+            self.assertFalse(bill.last_contact_date)
+            # John's plan and activity, logged by people, stay whatever the job
+            # sent him meanwhile.
             self.assertEqual(
                 john.followup_planned_date, john._followup_planned_at(date(2026, 3, 6))
             )
             self.assertEqual(self._followup_activities(john), activity)
             self.assertEqual(activity.date_deadline, date(2026, 3, 6))
-            self.assertEqual(mary.last_contact_date, datetime(2026, 3, 3, 14, 0))
-            self.assertFalse(bill.last_contact_date)
             # The SLA counts Mary's email once sent (13 hours after the
             # interview), never Bill's.
             self.assertEqual(
-                self._sla(mary).first_contact_date, datetime(2026, 3, 3, 14, 0)
+                self._sla(mary).first_contact_date, datetime(2026, 3, 3, 14, 5)
             )
             self.assertEqual(self._sla(mary).sla_status, "on_time")
             self.assertFalse(self._sla(bill).first_contact_date)
@@ -450,6 +467,10 @@ class TestReplyTo(MailRoundTripCommon):
         received = self._received_by(mail.email_to)
         self.assertEqual(len(received), 1)
         self.assertEqual(parseaddr(received[0]["Reply-To"]), parseaddr(expected))
+        self.assertEqual(
+            received[0]["List-Unsubscribe"],
+            f"<{applicant._followup_unsubscribe_url()}>",
+        )
 
     @freeze_time("2026-03-10 02:00:00")
     def test_decline_survey_invitation(self):

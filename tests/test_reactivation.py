@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, datetime
 
 from freezegun import freeze_time
 
@@ -240,6 +240,37 @@ class TestReactivation(TalentPoolCommon):
         self.assertFalse(log.mail_id.scheduled_date)
         with self.assertRaisesText(UserError, "already applying for Platform"):
             candidate.action_followup_invite()
+
+    def test_invitation_waits_for_the_next_contact_window_and_counts(self):
+        """The invitation is an automated email like the rules': after another
+        email to the candidate today it waits for tomorrow's contact hours,
+        held by the mail queue (never lost), and its contact counts for the
+        caps at that time."""
+        pooled = self._pooled("Emailed Today", email="emailed.today@example.com")
+        self.env["hr.applicant.contact.log"].with_user(self.recruiter).create(
+            {
+                "applicant_id": pooled.id,
+                "channel": "email",
+                "direction": "outbound",
+                "summary": "Sent the interview notes",
+            }
+        )
+        candidate = pooled.candidate_id.with_user(self.recruiter).with_context(
+            followup_match_job_id=self.platform.id
+        )
+        action = candidate.action_followup_invite()
+        applicant = self.env["hr.applicant"].browse(action["res_id"])
+        log = applicant.contact_log_ids
+        # 09:00 tomorrow in Shanghai.
+        self.assertEqual(log.mail_id.scheduled_date, datetime(2026, 3, 3, 1, 0))
+        self.assertEqual(log.contact_date, datetime(2026, 3, 3, 1, 0))
+        self.assertEqual(log.mail_id.state, "outgoing")
+        # Two emails in 7 days (today's and the invitation): a standard
+        # position's cap (2 a week) holds the next automated email until the
+        # first of them leaves the week.
+        self.assertEqual(self.platform.followup_tier, "standard")
+        times = applicant._followup_send_times(datetime(2026, 3, 2, 2, 0))
+        self.assertEqual(times[applicant.id], datetime(2026, 3, 9, 2, 0, 1))
 
     def test_invite_by_wechat_prepares_the_message(self):
         pooled = self._pooled("By WeChat")

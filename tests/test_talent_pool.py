@@ -387,7 +387,11 @@ class TestTalentPoolOneTruth(TalentPoolCommon):
         self.assertEqual(new.followup_rule_id, self.rule_pool)
         invitation = new.contact_log_ids
         self.assertEqual(len(invitation), 1)
-        # Three months after our last touch, the invitation.
+        # A contact once it leaves (the mail queue sends it): three months after
+        # our last touch, the invitation.
+        invitation.mail_id.send()
+        self.assertEqual(invitation.delivery_state, "sent")
+        self._job_replans(new)
         self.assertEqual(
             new.followup_rule_due, invitation.contact_date + timedelta(days=90)
         )

@@ -128,6 +128,20 @@ MATRIX = (
     ("hr.job", "job_tier", "write", OFFICERS_A),
     # Contact hours and caps are the administrator's (Settings).
     ("res.company", "company_followup", "write", set()),
+    # The candidate's page: opened by whoever may edit the application.
+    ("hr.applicant", "applicant", "action_open_candidate_page", ASSIGNED_A),
+    ("hr.applicant", "other_applicant", "action_open_candidate_page", OFFICERS_A),
+    ("hr.applicant", "applicant_b", "action_open_candidate_page", {"officer_b"}),
+    # What new hires prepare before the first day: per company or shared, read
+    # in recruitment, managed by managers.
+    ("hr.recruitment.followup.checklist.item", "checklist_shared", "read", RECRUITMENT),
+    ("hr.recruitment.followup.checklist.item", "checklist_a", "read", RECRUITMENT_A),
+    ("hr.recruitment.followup.checklist.item", "checklist_b", "read", {"officer_b"}),
+    ("hr.recruitment.followup.checklist.item", "checklist_a", "write", {"manager"}),
+    ("hr.recruitment.followup.checklist.item", "checklist_b", "write", set()),
+    ("hr.recruitment.followup.checklist.item", "checklist_a", "unlink", {"manager"}),
+    ("hr.recruitment.followup.checklist.item", "new_checklist", "create", {"manager"}),
+    ("hr.recruitment.followup.checklist.item", "new_checklist_b", "create", set()),
 )
 # Reports (SQL views): officers and managers read the rows of their companies;
 # nobody writes. Targets: "<model>/a" (main company), "<model>/b" (second one).
@@ -136,6 +150,7 @@ REPORT_MODELS = (
     "hr.recruitment.followup.decline.report",
     "hr.recruitment.followup.sla.report",
     "hr.recruitment.followup.pool.report",
+    "hr.recruitment.followup.intent.report",
 )
 MATRIX += tuple(
     row
@@ -174,6 +189,8 @@ READ_FIELDS = {
     "hr.recruitment.followup.decline.report": ["reason_id", "salary_gap"],
     "hr.recruitment.followup.sla.report": ["user_id", "delay_hours"],
     "hr.recruitment.followup.pool.report": ["job_id", "touched_count"],
+    "hr.recruitment.followup.intent.report": ["job_id", "no_show_rate"],
+    "hr.recruitment.followup.checklist.item": ["name", "job_ids"],
 }
 # Window actions of the module: (xml id, users who can open what they show).
 ACTIONS = (
@@ -191,6 +208,8 @@ ACTIONS = (
     ("hr_recruitment_followup_decline_report_action", OFFICERS),
     ("hr_recruitment_followup_sla_report_action", OFFICERS),
     ("hr_recruitment_followup_pool_report_action", OFFICERS),
+    ("hr_recruitment_followup_intent_report_action", OFFICERS),
+    ("hr_recruitment_followup_checklist_item_action", RECRUITMENT),
     ("hr_recruitment_followup_summary_action", OFFICERS),
     # Applicants and the contact log, as they show them to each user.
     ("hr_applicant_action_followup_overdue", RECRUITMENT),
@@ -225,6 +244,8 @@ MENUS = (
     ("menu_hr_applicant_followup_overdue_report", OFFICERS),
     ("menu_hr_applicant_contact_log_report", OFFICERS),
     ("menu_hr_recruitment_followup_pool_report", OFFICERS),
+    ("menu_hr_recruitment_followup_intent_report", OFFICERS),
+    ("menu_hr_recruitment_followup_checklist_item", {"manager"}),
     ("menu_hr_recruitment_followup_summary", OFFICERS),
 )
 # (xml id, target printed, users allowed)
@@ -446,6 +467,18 @@ class TestTrustAccess(FollowupCommon):
             "rule_id": rule_shared.id,
             "subject": "Forged",
         }
+        Item = cls.env["hr.recruitment.followup.checklist.item"]
+        cls.targets.update(
+            {
+                "checklist_shared": Item.create({"name": "ID", "company_id": False}),
+                "checklist_a": Item.create({"name": "Degree"}),
+                "checklist_b": Item.create(
+                    {"name": "Consent", "company_id": cls.company_b.id}
+                ),
+                "new_checklist": {"name": "Bank card"},
+                "new_checklist_b": {"name": "Form", "company_id": cls.company_b.id},
+            }
+        )
         cls._setup_report_targets(applicant_b)
 
     @classmethod
@@ -477,12 +510,27 @@ class TestTrustAccess(FollowupCommon):
         refused.candidate_id._talent_pool_add(
             "Access check", fields.Date.today() + timedelta(days=365)
         )
+        # Hires with a first day, of candidates of their own (the pool's
+        # candidates keep their refused application as their latest).
+        hired = cls.env["hr.applicant"]
+        for applicant in (cls.applicant, applicant_b):
+            candidate = cls.env["hr.candidate"].create(
+                {
+                    "partner_name": f"Hired {applicant.partner_name}",
+                    "company_id": applicant.company_id.id,
+                }
+            )
+            hired |= applicant.copy(
+                {"candidate_id": candidate.id, "stage_id": applicant.stage_id.id}
+            )
+        hired.write({"start_date": fields.Date.today(), "onboarding_state": "started"})
         cls.env.flush_all()
         rows = {
             "hr.recruitment.followup.funnel.report": (cls.applicant, applicant_b),
             "hr.recruitment.followup.decline.report": refused,
             "hr.recruitment.followup.sla.report": (cls.applicant, applicant_b),
             "hr.recruitment.followup.pool.report": refused,
+            "hr.recruitment.followup.intent.report": hired,
         }
         for model, (of_a, of_b) in rows.items():
             for suffix, applicant in (("a", of_a), ("b", of_b)):

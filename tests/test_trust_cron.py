@@ -175,7 +175,8 @@ class TestTrustCronBatches(TrustCronCommon):
 
 @tagged("post_install", "-at_install")
 class TestTrustQuietHours(TrustCronCommon):
-    """The email waits in the queue until the candidate's morning, never lost."""
+    """The email waits until the candidate's morning, never lost: planned (and
+    shown as "Next Follow-up") for when it may go, and sent then."""
 
     # (time zone, interview end in UTC, when the mail may leave in UTC or None
     # for "at once")
@@ -208,30 +209,45 @@ class TestTrustQuietHours(TrustCronCommon):
                     applicant = self._interviewed(
                         f"Quiet {n}", tz=tz, interview=(start, end)
                     )
-                    self.assertEqual(applicant.next_followup_date, due)
+                    expected = send_at and fields.Datetime.to_datetime(send_at)
+                    # What the user sees is when it really goes.
+                    self.assertEqual(applicant.next_followup_date, expected or due)
                 with freeze_time(due):
                     self.env["hr.applicant"]._cron_process_followups()
+                if expected:
+                    self.assertFalse(self._mails(applicant), "nothing at night")
+                    with freeze_time(expected - timedelta(seconds=1)):
+                        self.env["hr.applicant"]._cron_process_followups()
+                    self.assertFalse(self._mails(applicant), "not a second early")
+                    with freeze_time(expected):
+                        self.env["hr.applicant"]._cron_process_followups()
                 mail = self._mails(applicant)
-                self.assertEqual(len(mail), 1, "queued when due, never dropped")
-                expected = send_at and fields.Datetime.to_datetime(send_at)
-                self.assertEqual(mail.scheduled_date or None, expected)
+                self.assertEqual(len(mail), 1, "sent when planned, never dropped")
+                self.assertFalse(mail.scheduled_date, "leaves at once")
                 log = self._auto_logs(applicant)
                 self.assertEqual(log.contact_date, expected or due)
 
     @freeze_time("2026-03-01 20:00:00")
-    def test_night_mail_is_triggered_for_the_morning(self):
-        """The mail queue is woken up when the mail may leave."""
+    def test_night_mail_is_sent_in_the_morning(self):
+        """Due at night: planned for the morning (what the user sees), sent
+        then, and the mail queue is woken up at once."""
         applicant = self._interviewed(
             "Night", interview=("2026-03-02 10:00:00", "2026-03-02 11:00:00")
         )
+        morning = datetime(2026, 3, 3, 1, 0)
+        self.assertEqual(applicant.next_followup_date, morning)
         with freeze_time("2026-03-02 13:00:00"):  # 21:00 Shanghai
             self.env["hr.applicant"]._cron_process_followups()
+        self.assertFalse(self._mails(applicant))
+        with freeze_time(morning):
+            self.env["hr.applicant"]._cron_process_followups()
         mail = self._mails(applicant)
-        self.assertEqual(mail.scheduled_date, datetime(2026, 3, 3, 1, 0))
+        self.assertEqual(len(mail), 1)
+        self.assertFalse(mail.scheduled_date)
         scheduler = self.env.ref("mail.ir_cron_mail_scheduler_action")
         self.assertTrue(
             self.env["ir.cron.trigger"].search_count(
-                [("cron_id", "=", scheduler.id), ("call_at", "=", mail.scheduled_date)]
+                [("cron_id", "=", scheduler.id), ("call_at", "=", morning)]
             )
         )
 
@@ -268,14 +284,15 @@ class TestTrustCaps(TrustCronCommon):
         # 03:00 UTC: 22:00 on 03-01 in New York, 11:00 on 03-02 in Shanghai.
         for applicant in ny | sh:
             self._call(applicant, "2026-03-02 03:00:00")
-        # Due at 06:00 UTC. New York: 01:00 on a new day, no cap; dispatched when
-        # due and held by the queue until 09:00 there.
-        self.assertEqual(ny.next_followup_date, datetime(2026, 3, 2, 6, 0))
+        # Due at 06:00 UTC. New York: 01:00 on a new day, no cap; planned for
+        # 09:00 there, when it may go.
+        self.assertEqual(ny.next_followup_date, datetime(2026, 3, 2, 14, 0))
         # Shanghai: 14:00 the same day as the call; planned for 09:00 tomorrow.
         self.assertEqual(sh.next_followup_date, datetime(2026, 3, 3, 1, 0))
-        with freeze_time("2026-03-02 06:00:00"):
+        with freeze_time("2026-03-02 14:00:00"):
             self.env["hr.applicant"]._cron_process_followups()
-        self.assertEqual(self._mails(ny).scheduled_date, datetime(2026, 3, 2, 14, 0))
+        self.assertEqual(len(self._mails(ny)), 1)
+        self.assertFalse(self._mails(ny).scheduled_date)
         self.assertFalse(self._mails(sh))
         with freeze_time("2026-03-03 01:00:00"):
             self.env["hr.applicant"]._cron_process_followups()
@@ -397,33 +414,60 @@ class TestTrustOptOut(TrustCronCommon):
                 self.assertIn(phone.partner_name, wizard.followup_contact_warning)
 
     def test_mail_queued_for_the_morning_is_cancelled_by_a_later_opt_out(self):
+        """A follow-up due at night is planned for the morning, and nothing is
+        queued before; an email the addon holds in the queue until the morning
+        (the decline survey after a refusal at night) is cancelled by an
+        opt-out in between."""
+        refuse = self.env.ref("hr_recruitment_followup.refuse_reason_offer_declined")
+        interview = ("2026-03-02 10:00:00", "2026-03-02 11:00:00")
         for how in ("do_not_contact", "email_blacklist", "phone_blacklist"):
             with self.subTest(how=how):
                 with freeze_time("2026-03-02 09:00:00"):
                     applicant = self._interviewed(
-                        f"Night {how}",
-                        interview=("2026-03-02 10:00:00", "2026-03-02 11:00:00"),
-                        partner_phone=self.PHONE,
+                        f"Night {how}", interview=interview, partner_phone=self.PHONE
                     )
-                    control = self._interviewed(
-                        f"Control {how}",
-                        interview=("2026-03-02 10:00:00", "2026-03-02 11:00:00"),
+                    control = self._interviewed(f"Control {how}", interview=interview)
+                    declined = self._interviewed(
+                        f"Declined {how}", interview=interview, partner_phone=self.PHONE
+                    )
+                    declined_control = self._interviewed(
+                        f"Declined control {how}", interview=interview
                     )
                 with freeze_time("2026-03-02 13:00:00"):  # 21:00 in Shanghai
                     self.env["hr.applicant"]._cron_process_followups()
-                mail = self._mails(applicant)
-                self.assertEqual(mail.scheduled_date, datetime(2026, 3, 3, 1, 0))
+                    self.assertFalse(self._mails(applicant), "nothing at night")
+                    self.assertFalse(self._mails(control), "nothing at night")
+                    for refused in declined | declined_control:
+                        self.env["applicant.get.refuse.reason"].create(
+                            {
+                                "refuse_reason_id": refuse.id,
+                                "applicant_ids": [(6, 0, refused.ids)],
+                                "send_mail": False,
+                            }
+                        ).action_refuse_reason_apply()
+                self.assertEqual(
+                    applicant.next_followup_date, datetime(2026, 3, 3, 1, 0)
+                )
+                held = self._mails(declined)
+                self.assertEqual(held.scheduled_date, datetime(2026, 3, 3, 1, 0))
                 with freeze_time("2026-03-02 15:00:00"):
                     reason = self._opt_out(applicant, how)
+                    self._opt_out(declined, how)
                 with freeze_time("2026-03-03 01:00:00"):
+                    self.env["hr.applicant"]._cron_process_followups()
                     self.env["mail.mail"].sudo().process_email_queue(
-                        ids=(mail | self._mails(control)).ids
+                        ids=(
+                            held | self._mails(control) | self._mails(declined_control)
+                        ).ids
                     )
-                self.assertEqual(mail.state, "cancel", "never leaves the queue")
-                self.assertIn(reason, mail.failure_reason)
+                self.assertFalse(self._mails(applicant), "never queued")
                 self.assertFalse(self._auto_logs(applicant), "no contact happened")
+                self.assertEqual(held.state, "cancel", "never leaves the queue")
+                self.assertIn(reason, held.failure_reason)
+                self.assertFalse(self._auto_logs(declined), "no contact happened")
                 self.assertEqual(self._mails(control).state, "sent")
                 self.assertEqual(len(self._auto_logs(control)), 1)
+                self.assertEqual(self._mails(declined_control).state, "sent")
 
 
 @tagged("post_install", "-at_install")

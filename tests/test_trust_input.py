@@ -586,12 +586,14 @@ class TestTrustOddInput(TrustCronCommon):
         )
         self.env.invalidate_all()
         applicant._plan_next_followup()
-        self.assertEqual(applicant.next_followup_date, datetime(2026, 1, 15, 3, 0))
+        # Due at 22:00 in New York: planned for 09:00 there.
+        self.assertEqual(applicant.next_followup_date, datetime(2026, 1, 15, 14, 0))
         with freeze_time("2026-01-15 03:00:00"):  # 22:00 in New York
             self.env["hr.applicant"]._cron_process_followups()
-        self.assertEqual(
-            self._mails(applicant).scheduled_date, datetime(2026, 1, 15, 14, 0)
-        )
+        self.assertFalse(self._mails(applicant))
+        with freeze_time("2026-01-15 14:00:00"):
+            self.env["hr.applicant"]._cron_process_followups()
+        self.assertEqual(len(self._mails(applicant)), 1)
 
     @freeze_time("2026-03-02 02:00:00")
     def test_unknown_user_time_zone_breaks_neither_plans_nor_filters(self):

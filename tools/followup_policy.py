@@ -60,6 +60,41 @@ def next_allowed(dt_utc, tz, hour_from, hour_to):
     return dt_utc
 
 
+def next_open(dt_utc, tz, hour_from, hour_to, holidays=frozenset()):
+    """``next_allowed``, skipping the candidate's local days in ``holidays``.
+
+    :param holidays: dates (local calendar days) on which nothing automated
+        reaches the candidate: it waits for the next day's contact hours.
+    """
+    moved = next_allowed(dt_utc, tz, hour_from, hour_to)
+    # A year of holidays in a row cannot happen; the bound keeps a bad
+    # calendar (every day a holiday) from looping forever.
+    for _guard in range(366):
+        day = to_local(moved, tz).date()
+        if day not in holidays:
+            return moved
+        moved = next_allowed(
+            to_utc(localize(day + timedelta(days=1), time.min, tz)),
+            tz,
+            hour_from,
+            hour_to,
+        )
+    return moved
+
+
+def holiday_days(date_from, date_to, tz):
+    """The local calendar days in ``tz`` that a public holiday touches.
+
+    ``date_from`` / ``date_to`` are naive UTC (Odoo's ``resource.calendar.leaves``);
+    a holiday ending at midnight does not touch the next day.
+    """
+    first = to_local(date_from, tz).date()
+    last = to_local(max(date_to - timedelta(seconds=1), date_from), tz).date()
+    # Bounded: a leave typed over decades is a typo, not a reason to stall.
+    days = min((last - first).days, 3660)
+    return {first + timedelta(days=offset) for offset in range(days + 1)}
+
+
 def local_day_start(dt_utc, tz, days=0):
     day = to_local(dt_utc, tz).date() + timedelta(days=days)
     return to_utc(localize(day, time.min, tz))

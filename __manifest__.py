@@ -36,6 +36,7 @@
         "wizards/hr_applicant_followup_import_views.xml",
         "views/hr_applicant_contact_log_views.xml",
         "views/hr_applicant_views.xml",
+        "views/hr_applicant_followup_draft_views.xml",
         "views/hr_candidate_views.xml",
         "views/hr_job_views.xml",
         "wizards/mail_compose_message_views.xml",

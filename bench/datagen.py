@@ -299,6 +299,15 @@ def _config(env):
         name: env.ref(f"hr_recruitment_followup.followup_rule_{name}").id
         for name in ("talent_pool", "confirm_intent")
     }
+    # The benchmark measures the job's automatic sends: the rules that ship as
+    # "recruiter reviews first" for core positions send directly here.
+    reviewed = (
+        env["hr.recruitment.followup.rule"]
+        .with_context(active_test=False)
+        .search([("send_mode", "!=", "auto")])
+    )
+    if reviewed:
+        reviewed.write({"send_mode": "auto"})
     reasons = env["hr.applicant.refuse.reason"].search([])
     return {
         "users": users.ids,

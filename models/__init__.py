@@ -10,6 +10,8 @@ from . import hr_candidate
 from . import hr_applicant
 from . import hr_applicant_followup_plan
 from . import hr_applicant_followup_dispatch
+from . import hr_applicant_followup_draft
+from . import hr_applicant_followup_review
 from . import hr_applicant_decline
 from . import hr_applicant_talent_pool
 from . import hr_applicant_onboarding

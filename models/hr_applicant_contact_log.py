@@ -47,7 +47,12 @@ DELIVERY_STATES = [
     ("sent", "Sent"),
     ("bounced", "Bounced"),
     ("failed", "Failed"),
+    ("review", "Prepared for review"),
+    ("withheld", "Not sent"),
 ]
+# An email that never reached the candidate, or was not sent (yet): a draft
+# waiting for the recruiter's review, or one skipped or dropped.
+UNSENT_STATES = ("bounced", "failed", "review", "withheld")
 # A logged contact counts as one (last contact, cadence, SLA) unless it is an
 # email that has not left yet, or never reached the candidate. As SQL, on the
 # log's table.
@@ -185,7 +190,8 @@ class HrApplicantContactLog(models.Model):
         readonly=True,
         help="For an email: queued until it leaves (then dated when it left), "
         "sent, bounced (the candidate's mail server returned it) or failed (it "
-        "could not be sent). Only sent emails count as contacts.",
+        "could not be sent); prepared for the recruiter's review, or not sent "
+        "(skipped or dropped after review). Only sent emails count as contacts.",
     )
 
     _sql_constraints = [  # noqa: RUF012

@@ -126,6 +126,16 @@ class HrApplicant(models.Model):
             )
             if auto_commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
+        # Drafts nobody reviewed by their deadline: escalated, then sent as they
+        # were or dropped (see hr.applicant.followup.draft).
+        Draft = self.env["hr.applicant.followup.draft"].sudo()
+        while True:
+            with self.env.cr.savepoint():
+                escalated = Draft._followup_escalate_overdue(now)
+            if auto_commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+            if escalated < DISPATCH_BATCH_SIZE:
+                break
         return done
 
     @api.model
@@ -153,7 +163,7 @@ class HrApplicant(models.Model):
             if decision[1] <= now
         }
         if due:
-            log_vals = []
+            log_vals, drafts = [], []
             wake = set()
             by_rule = defaultdict(list)
             for applicant, (rule, *_rest) in due.items():
@@ -169,9 +179,19 @@ class HrApplicant(models.Model):
                             and not a.candidate_id.message_bounce
                         )
                     )
-                    log_vals += reachable._followup_send_emails(
+                    # Drafts for the recruiter's review instead, when the rule
+                    # says so for the position (nothing read for the others).
+                    reviewed = reachable.filtered(
+                        lambda a, rule=rule: rule._followup_reviewed_for(
+                            a.job_id.followup_tier
+                        )
+                    )
+                    log_vals += (reachable - reviewed)._followup_send_emails(
                         rule, due, now, wake=wake
                     )
+                    prepared = reviewed._followup_prepare_drafts(rule, due)
+                    log_vals += [vals for vals, _draft in prepared]
+                    drafts += prepared
                     # No valid address: the recruiter gets the message to pass on
                     # another way. A follow-up is never dropped silently.
                     log_vals += (applicants - reachable)._followup_prepare_activities(
@@ -184,9 +204,22 @@ class HrApplicant(models.Model):
                     applicants.browse(
                         [a.id for a in applicants if a.id in hesitant]
                     )._followup_escalate(rule, now)
-            self.env["hr.applicant.contact.log"].sudo()._followup_create_automated(
-                log_vals
+            logs = (
+                self.env["hr.applicant.contact.log"]
+                .sudo()
+                ._followup_create_automated(log_vals)
             )
+            if drafts:
+                # The logs come in the order of their values.
+                by_vals = {
+                    id(vals): log for vals, log in zip(log_vals, logs, strict=True)
+                }
+                self.env["hr.applicant.followup.draft"].sudo()._followup_create(
+                    [
+                        {**draft, "log_id": by_vals[id(vals)].id}
+                        for vals, draft in drafts
+                    ]
+                )
             self._followup_wake_mail_queue(wake)
             contact_dates = self.browse(
                 [applicant.id for applicant in due]
@@ -220,9 +253,11 @@ class HrApplicant(models.Model):
                 max(last, contact_date) if last else contact_date,
             )
             # As _followup_history: a message prepared for a call is not a contact.
+            # Nor is an email prepared for the recruiter's review.
             if (
                 vals["direction"] == "outbound"
                 and vals["channel"] not in ACTIVITY_CHANNELS
+                and vals.get("delivery_state") != "review"
             ):
                 candidate_id = candidates[vals["applicant_id"]]
                 contacts[candidate_id] = sorted([*contacts[candidate_id], contact_date])

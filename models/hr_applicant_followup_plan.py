@@ -17,6 +17,7 @@ from ..tools.followup_policy import (
     to_utc,
 )
 from .hr_applicant import PLAN_FIELDS
+from .hr_applicant_contact_log import UNSENT_STATES
 from .hr_recruitment_followup_rule import ACTIVITY_CHANNELS
 
 # Caps look this far back; a rolling week plus a day of margin for time zones.
@@ -124,8 +125,9 @@ class HrApplicant(models.Model):
                 ("direction", "=", "outbound"),
                 ("contact_date", ">=", since),
                 # Queued emails count (they leave at their date: the caps keep
-                # room for them); returned or failed ones never reached anyone.
-                ("delivery_state", "not in", ["bounced", "failed"]),
+                # room for them); returned or failed ones never reached anyone,
+                # and drafts for review (or not sent after it) never left.
+                ("delivery_state", "not in", list(UNSENT_STATES)),
                 "|",
                 ("automated", "=", False),
                 ("channel", "not in", ACTIVITY_CHANNELS),

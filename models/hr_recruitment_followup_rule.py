@@ -113,6 +113,27 @@ class HrRecruitmentFollowupRule(models.Model):
         help="When the candidate's last logged answer was neutral or negative, also "
         "schedule a one-to-one talk for the department manager.",
     )
+    send_mode = fields.Selection(
+        [
+            ("auto", "Automatic"),
+            ("review", "Recruiter reviews first"),
+            ("review_core", "Recruiter reviews first for core positions"),
+        ],
+        required=True,
+        default="auto",
+        help="Automatic: the email leaves when it is due. Recruiter reviews first: "
+        "when it is due, the recruiter gets the rendered email as a draft to "
+        "edit and send, skip, or replace by a call, before its deadline.",
+    )
+    review_deadline_action = fields.Selection(
+        [("send", "Send it as it was"), ("drop", "Drop it")],
+        string="When Not Reviewed in Time",
+        required=True,
+        default="send",
+        help="What happens to a draft nobody reviewed by its deadline (the "
+        "interview's end plus 24 hours for a thank-you, a day after it was due "
+        "otherwise). Either way the recruiter's manager gets an activity.",
+    )
     followup_skip_holidays = fields.Boolean(
         string="Wait for a Working Day",
         default=True,
@@ -221,6 +242,15 @@ class HrRecruitmentFollowupRule(models.Model):
                         repeats=MAX_REPEATS,
                     )
                 )
+
+    def _followup_reviewed_for(self, tier):
+        """Whether this rule's emails to applicants of a position of ``tier``
+        are drafts for the recruiter to review instead of sent directly."""
+        self.ensure_one()
+        return self.channel == "email" and (
+            self.send_mode == "review"
+            or (self.send_mode == "review_core" and tier == "core")
+        )
 
     def _delta(self, amount):
         self.ensure_one()

@@ -81,6 +81,29 @@ class HrRecruitmentFollowupSlaReport(models.Model):
         "follow-up.",
     )
 
+    # What became of the emails the recruiter was to review (see
+    # hr.applicant.followup.draft), counted on the application's row.
+    review_sent_count = fields.Integer(
+        string="Reviewed, Sent on Time",
+        readonly=True,
+        help="Emails to review that the recruiter sent before their deadline.",
+    )
+    review_late_count = fields.Integer(
+        string="Reviewed, Sent Late",
+        readonly=True,
+        help="Emails to review that the recruiter sent after their deadline.",
+    )
+    review_unreviewed_count = fields.Integer(
+        string="Sent Unreviewed",
+        readonly=True,
+        help="Emails nobody reviewed by their deadline, sent as they were.",
+    )
+    review_dropped_count = fields.Integer(
+        string="Dropped Unreviewed",
+        readonly=True,
+        help="Emails nobody reviewed by their deadline, dropped.",
+    )
+
     def init(self):
         cr = self.env.cr
         # First outbound contact of an application after a date (this report) and
@@ -168,8 +191,23 @@ class HrRecruitmentFollowupSlaReport(models.Model):
                                WHEN f.delay IS NOT NULL OR f.window_closed THEN 0.0
                            END::float AS on_time_rate,
                            f.delay AS delay_hours,
-                           f.delay AS median_delay_hours
+                           f.delay AS median_delay_hours,
+                           COALESCE(r.sent, 0) AS review_sent_count,
+                           COALESCE(r.late, 0) AS review_late_count,
+                           COALESCE(r.unreviewed, 0) AS review_unreviewed_count,
+                           COALESCE(r.dropped, 0) AS review_dropped_count
                       FROM followup f
+                      LEFT JOIN LATERAL (
+                          SELECT COUNT(*) FILTER (WHERE d.state = 'sent') AS sent,
+                                 COUNT(*) FILTER (
+                                     WHERE d.state = 'sent_late') AS late,
+                                 COUNT(*) FILTER (
+                                     WHERE d.state = 'sent_unreviewed') AS unreviewed,
+                                 COUNT(*) FILTER (
+                                     WHERE d.state = 'dropped') AS dropped
+                            FROM hr_applicant_followup_draft d
+                           WHERE d.applicant_id = f.applicant_id
+                      ) r ON TRUE
                 )
                 """,
                 view=SQL.identifier(self._table),

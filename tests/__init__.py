@@ -24,5 +24,6 @@ from . import test_core_internals
 from . import test_followup_write
 from . import test_core_tax
 from . import test_install_backfill
+from . import test_review_before_send
 from . import test_followup_calendar
 from . import test_candidate_page

@@ -46,6 +46,9 @@ class CadenceCommon(FollowupCommon):
             | cls.rule_declined
         )
         (cls.Rule.search([]) - shipped).active = False
+        # The cadence of the automatic sends; the shipped "recruiter reviews
+        # first" for core positions: tests/test_review_before_send.py.
+        shipped.send_mode = "auto"
         cls.company.write({"followup_hour_from": 9.0, "followup_hour_to": 20.0})
         cls.department = cls.env["hr.department"].create(
             {

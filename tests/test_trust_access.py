@@ -115,6 +115,15 @@ MATRIX = (
     ("hr.applicant", "applicant", "action_log_contact", ASSIGNED_A),
     ("hr.applicant", "applicant", "action_open_contact_logs", ASSIGNED_A),
     ("hr.applicant", "applicant_b", "action_log_contact", {"officer_b"}),
+    # Emails to review: the company's officers review them; the scheduled job
+    # creates them, nobody deletes them.
+    ("hr.applicant.followup.draft", "draft_a", "read", OFFICERS_A),
+    ("hr.applicant.followup.draft", "draft_a", "write", OFFICERS_A),
+    ("hr.applicant.followup.draft", "draft_a", "unlink", set()),
+    ("hr.applicant.followup.draft", "draft_a", "action_send", OFFICERS_A),
+    ("hr.applicant.followup.draft", "draft_b", "read", {"officer_b"}),
+    ("hr.applicant.followup.draft", "draft_b", "write", {"officer_b"}),
+    ("hr.applicant.followup.draft", "new_draft", "create", set()),
     ("hr.job", "job", "read_followup_tier", RECRUITMENT_A),
     ("hr.job", "job_tier", "write", OFFICERS_A),
     # Contact hours and caps are the administrator's (Settings).
@@ -161,6 +170,7 @@ READ_FIELDS = {
     "hr.recruitment.followup.rule": ["name", "delay", "mail_template_id"],
     "hr.applicant.decline.reason": ["name", "code"],
     "hr.recruitment.followup.rate.limit": ["key", "address"],
+    "hr.applicant.followup.draft": ["subject", "state", "deadline"],
     "hr.recruitment.followup.wecom.robot": ["name", "company_id"],
     "hr.recruitment.followup.wecom.message": ["payload", "state"],
     "hr.applicant": [
@@ -204,6 +214,7 @@ ACTIONS = (
     # Applicants and the contact log, as they show them to each user.
     ("hr_applicant_action_followup_overdue", RECRUITMENT),
     ("hr_applicant_contact_log_action_report", RECRUITMENT),
+    ("hr_applicant_followup_draft_action", OFFICERS),
 )
 # Server actions. The scheduled job's: its code works on every company, as
 # superuser, so it refuses anyone but the job and administrators. (The re-plan
@@ -218,6 +229,7 @@ SERVER_ACTIONS = (
 MENUS = (
     ("menu_hr_applicant_my_followups", RECRUITMENT),
     ("menu_hr_applicant_contact_log", RECRUITMENT),
+    ("menu_hr_applicant_followup_draft", OFFICERS),
     ("menu_hr_recruitment_followup_stage", {"manager"}),
     ("menu_hr_recruitment_followup_rule", {"manager"}),
     ("menu_hr_applicant_decline_reason", {"manager"}),
@@ -433,6 +445,27 @@ class TestTrustAccess(FollowupCommon):
                 {"followup_hour_from": 8.0, "followup_cap_core_per_day": 2},
             ),
             "interview": interview,
+        }
+        Draft = cls.env["hr.applicant.followup.draft"]
+        cls.targets["draft_a"] = Draft.create(
+            {
+                "applicant_id": cls.applicant.id,
+                "rule_id": rule_shared.id,
+                "subject": "Thank you",
+                "body_html": "<p>Thank you</p>",
+            }
+        )
+        cls.targets["draft_b"] = Draft.create(
+            {
+                "applicant_id": applicant_b.id,
+                "rule_id": rule_shared.id,
+                "subject": "Thank you",
+            }
+        )
+        cls.targets["new_draft"] = {
+            "applicant_id": cls.applicant.id,
+            "rule_id": rule_shared.id,
+            "subject": "Forged",
         }
         Item = cls.env["hr.recruitment.followup.checklist.item"]
         cls.targets.update(

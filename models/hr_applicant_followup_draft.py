@@ -282,11 +282,18 @@ class HrApplicantFollowupDraft(models.Model):
         (applicants.company_id | applicants.job_id.company_id).mapped("followup_tz")
         applicants.user_id.mapped("tz")
         applicants.company_id.partner_id.mapped("tz")
+        # Public holidays of the companies, for the rules that wait for them.
+        holidays = applicants._followup_holidays(now)
         send_times = {}
         for draft in self:
             applicant = draft.applicant_id
             dates = contacts.get(applicant.candidate_id.id, [])
-            _due, send_at = applicant._followup_constrain(now, now, dates)
+            days = (
+                holidays.get(applicant._followup_company().id, frozenset())
+                if draft.rule_id.followup_skip_holidays
+                else frozenset()
+            )
+            send_at = applicant._followup_constrain(now, now, dates, days)
             send_times[draft.id] = send_at
             # The next draft for the same candidate counts this one.
             contacts[applicant.candidate_id.id] = sorted([*dates, send_at])

@@ -18,3 +18,4 @@ from . import test_import
 from . import test_tour
 from . import test_reports
 from . import test_dispatch_performance
+from . import test_benchmark

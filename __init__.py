@@ -7,17 +7,12 @@ from . import report
 def post_init_hook(env):
     """Put the applicants already in the database in their follow-up stage.
 
-    The stages are data of this module: when the stored field was first computed
-    at install, they did not exist yet. The scheduled job then plans every
-    applicant in a follow-up stage, in batches.
+    The stages are data of this module: they exist once the data files are
+    loaded. The stored fields of existing applicants are filled in SQL, in
+    batches (never loading them into the ORM), and the scheduled job then plans
+    every applicant in a follow-up stage, in its batches.
     """
-    applicants = (
-        env["hr.applicant"]
-        .with_context(active_test=False, tracking_disable=True)
-        .search([])
-    )
-    applicants._compute_followup_stage_id()
-    applicants._followup_mark_for_replan([("followup_stage_id", "!=", False)])
+    env["hr.applicant"]._followup_install_backfill()
 
 
 def uninstall_hook(env):
@@ -38,17 +33,26 @@ def uninstall_hook(env):
         f"{module}.mail_activity_type_followup", raise_if_not_found=False
     )
     if followup:
-        activities = (
-            env["mail.activity"]
-            .sudo()
-            .with_context(active_test=False)
-            .search([("activity_type_id", "=", followup.id)])
-        )
         todo = env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
         if todo:
-            activities.write({"activity_type_id": todo.id})
+            # One statement, whatever the number of reminders: nothing stored
+            # on an activity depends on its type.
+            env["mail.activity"].flush_model()
+            env.cr.execute(
+                "UPDATE mail_activity SET activity_type_id = %s "
+                "WHERE activity_type_id = %s",
+                (todo.id, followup.id),
+            )
+            env["mail.activity"].invalidate_model(["activity_type_id"])
         else:
-            activities.unlink()
+            env["mail.activity"].sudo().with_context(active_test=False).search(
+                [("activity_type_id", "=", followup.id)]
+            ).unlink()
+    # The switches of the re-plan on change.
+    env.cr.execute(
+        "DELETE FROM ir_config_parameter WHERE key LIKE %s",
+        (f"{module}.%",),
+    )
     Applicant = env["hr.applicant"].with_context(active_test=False)
     Candidate = env["hr.candidate"].with_context(active_test=False)
     kept = env["ir.model.data"]

@@ -27,7 +27,6 @@
         "data/hr_recruitment_followup_rule_data.xml",
         "data/ir_cron_data.xml",
         "data/mail_activity_plan_data.xml",
-        "data/base_automation_data.xml",
         "data/digest_data.xml",
         "views/hr_recruitment_followup_stage_views.xml",
         "views/hr_recruitment_followup_rule_views.xml",

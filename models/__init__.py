@@ -15,6 +15,8 @@ from . import hr_applicant_talent_pool
 from . import hr_applicant_onboarding
 from . import hr_applicant_transparency
 from . import hr_applicant_report_data
+from . import calendar_event
+from . import hr_applicant_install
 from . import hr_job
 from . import survey_survey
 from . import survey_question_answer

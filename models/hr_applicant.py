@@ -38,6 +38,21 @@ PLAN_FIELDS = (
     "followup_rule_occurrence",
     "followup_needs_plan",
 )
+# What the planner decides from: a change of one of these on an application
+# marks it for the scheduled job to re-plan (``followup_needs_plan``), in the
+# same UPDATE as the change itself. The job re-plans in batches.
+REPLAN_FIELDS = frozenset(
+    (
+        "stage_id",
+        "active",
+        "refuse_reason_id",
+        "date_closed",
+        "job_id",
+        "followup_stage_id",
+        "start_date",
+        *WORTH_FIELDS,
+    )
+)
 # The planner's decision, written by the planner only (as superuser).
 PLANNER_FIELDS = frozenset(
     (
@@ -49,6 +64,21 @@ PLANNER_FIELDS = frozenset(
         "next_followup_date",
     )
 )
+# The switches of the re-plan on change (Recruitment > Configuration >
+# Settings): an ir.config_parameter each, on unless set to "False". Read from
+# the registry's cache (no query once read).
+REPLAN_PARAMS = {
+    "application": "hr_recruitment_followup.replan_on_application_change",
+    "interview": "hr_recruitment_followup.replan_on_interview_change",
+}
+
+
+def followup_replan_enabled(env, what):
+    """Whether a change of an application (``what`` = "application") or of an
+    interview ("interview") marks the applicant for the scheduled job to
+    re-plan."""
+    value = env["ir.config_parameter"].sudo().get_param(REPLAN_PARAMS[what], "True")
+    return value not in ("False", "0", "")
 
 
 class HrApplicant(models.Model):
@@ -209,8 +239,14 @@ class HrApplicant(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        replan = followup_replan_enabled(self.env, "application")
         for vals in vals_list:
             self._check_worth_values(vals)
+            if replan:
+                # Planned by the scheduled job's next batch, not here.
+                vals.setdefault("followup_needs_plan", True)
+            if vals.get("stage_id"):
+                vals.setdefault("furthest_stage_id", vals["stage_id"])
         applicants = super().create(vals_list)
         applicants._followup_update_furthest_stage()
         return applicants
@@ -231,10 +267,31 @@ class HrApplicant(models.Model):
         }
         if candidate_vals:
             self.candidate_id.write(candidate_vals)
+        if REPLAN_FIELDS & vals.keys() and followup_replan_enabled(
+            self.env, "application"
+        ):
+            # Mark, don't compute: the flag goes in the same UPDATE as the
+            # change, and the scheduled job re-plans in its batches.
+            vals = {**vals, "followup_needs_plan": True}
         res = super().write(vals)
         if "stage_id" in vals or "job_id" in vals:
             self._followup_update_furthest_stage()
         return res
+
+    def web_save(self, vals, specification, next_id=None):
+        """Save from the form: the applicant the user looks at shows its new
+        plan right away. Elsewhere (imports, the kanban, code) a change only
+        marks the applicant, and the scheduled job plans it within minutes."""
+        if "followup_rule_id" not in specification or next_id or len(self) > 1:
+            return super().web_save(vals, specification, next_id=next_id)
+        # web_save() of web, with the plan between the save and the read.
+        if self:
+            self.write(vals)
+            records = self
+        else:
+            records = self.create(vals)
+        records.filtered("followup_needs_plan")._plan_next_followup()
+        return records.with_context(bin_size=True).web_read(specification)
 
     def _check_worth_values(self, vals):
         for name in WORTH_FIELDS:
@@ -594,10 +651,11 @@ class HrApplicant(models.Model):
     def _message_post_after_hook(self, message, msg_vals):
         res = super()._message_post_after_hook(message, msg_vals)
         message_type = msg_vals.get("message_type", message.message_type)
+        if message_type != "email":
+            # A note or a comment of ours: nothing to log, nothing read.
+            return res
         author = message.author_id
-        if message_type == "email" and not author.user_ids.filtered(
-            lambda user: not user.share
-        ):
+        if not author.user_ids.filtered(lambda user: not user.share):
             # The candidate wrote to us: log it, which restarts the cadence.
             self.env["hr.applicant.contact.log"].sudo().create(
                 {

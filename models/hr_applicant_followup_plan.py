@@ -513,6 +513,21 @@ class HrApplicant(models.Model):
             for automation in automations
         )
 
+    def _followup_mark_needs_plan(self):
+        """Flag these applicants for the scheduled job to re-plan: one UPDATE,
+        nothing read."""
+        if not self.ids:
+            return
+        self.flush_recordset(["followup_needs_plan"])
+        self.env.cr.execute(
+            SQL(
+                "UPDATE hr_applicant SET followup_needs_plan = TRUE "
+                "WHERE id IN %s AND followup_needs_plan IS NOT TRUE",
+                tuple(self.ids),
+            )
+        )
+        self.invalidate_recordset(["followup_needs_plan"])
+
     @api.model
     def _followup_mark_for_replan(self, domain):
         """Flag the applicants of ``domain`` for the scheduled job to re-plan."""

@@ -144,6 +144,9 @@ class HrApplicant(models.Model):
             self.candidate_id.write({"categ_ids": [fields.Command.link(tag.id)]})
             vals["categ_ids"] = [fields.Command.link(tag.id)]
         self.write(vals)
+        # A button on the applicant's form: the form shows the new plan (no
+        # checkpoint any more) at once, rather than after the scheduled job.
+        self.filtered("followup_needs_plan")._plan_next_followup()
 
     def action_onboarding_plan(self):
         """Launch the Pre-boarding plan: the buddy's and the team's activities,

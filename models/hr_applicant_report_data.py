@@ -1,5 +1,6 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
-from odoo.tools import SQL
 
 
 class HrApplicant(models.Model):
@@ -21,37 +22,26 @@ class HrApplicant(models.Model):
     )
 
     def _followup_update_furthest_stage(self):
-        """Move the furthest stage forward when the current stage is further.
+        """Move the furthest stage forward where the current stage is further.
 
-        One UPDATE for the recordset; stages are ordered by (sequence, id), the
-        pipeline order of hr.recruitment.stage.
+        Stages are ordered by (sequence, id), the pipeline order of
+        hr.recruitment.stage. Decided from what the write already read (the
+        applicants and their stages are in the cache): no flush, and the new
+        value goes in the UPDATE that writes the stage, at the next flush.
         """
-        if not self.ids:
-            return
-        self.flush_recordset(["stage_id", "furthest_stage_id"])
-        self.env["hr.recruitment.stage"].flush_model(["sequence"])
-        self.env.cr.execute(
-            SQL(
-                """
-                UPDATE hr_applicant a
-                   SET furthest_stage_id = a.stage_id
-                  FROM hr_recruitment_stage cur
-                 WHERE a.id IN %s
-                   AND cur.id = a.stage_id
-                   AND a.furthest_stage_id IS DISTINCT FROM a.stage_id
-                   AND (
-                        a.furthest_stage_id IS NULL
-                        OR (cur.sequence, cur.id) > (
-                            SELECT f.sequence, f.id
-                              FROM hr_recruitment_stage f
-                             WHERE f.id = a.furthest_stage_id
-                        )
-                   )
-                """,
-                tuple(self.ids),
-            )
-        )
-        self.invalidate_recordset(["furthest_stage_id"])
+        stages = self.stage_id | self.furthest_stage_id
+        order = {stage: (stage.sequence, stage.id) for stage in stages}
+        further = defaultdict(list)
+        for applicant in self:
+            stage, furthest = applicant.stage_id, applicant.furthest_stage_id
+            if (
+                stage
+                and stage != furthest
+                and (not furthest or order[stage] > order[furthest])
+            ):
+                further[stage].append(applicant.id)
+        for stage, ids in further.items():
+            self.browse(ids).sudo().write({"furthest_stage_id": stage.id})
 
     @api.model
     def _followup_backfill_furthest_stage(self):

@@ -118,9 +118,14 @@ class MailMail(models.Model):
                 return False
         return all(name in self._fields for values in values_list for name in values)
 
-    def send(self, *args, **kwargs):
-        self._followup_cancel_opted_out()
-        return super().send(*args, **kwargs)
+    def _send(self, *args, **kwargs):
+        # Decided from the mails' own values: send() has just read them for
+        # the whole batch (_split_by_mail_configuration), so the mails that are
+        # not about an applicant cost nothing more.
+        self.filtered(
+            lambda mail: mail.model == "hr.applicant" and mail.res_id
+        )._followup_cancel_opted_out()
+        return super()._send(*args, **kwargs)
 
     def _followup_cancel_opted_out(self):
         """Cancel the follow-up emails of candidates who opted out since queued.
@@ -129,6 +134,8 @@ class MailMail(models.Model):
         the candidate may ask us to stop, or land on a blacklist. The contact did
         not happen: its log goes, and the applicant's chatter says why.
         """
+        if not self:
+            return
         logs = (
             self.env["hr.applicant.contact.log"]
             .sudo()

@@ -1,4 +1,6 @@
-from odoo import fields, models
+from odoo import api, fields, models
+
+from .hr_applicant import REPLAN_PARAMS, followup_replan_enabled
 
 
 class ResConfigSettings(models.TransientModel):
@@ -23,3 +25,33 @@ class ResConfigSettings(models.TransientModel):
     talent_pool_grace_days = fields.Integer(
         related="company_id.talent_pool_grace_days", readonly=False
     )
+    # On by default: an ir.config_parameter each, "False" when switched off
+    # (a Boolean with config_parameter= would delete the parameter instead,
+    # and could not default to on).
+    followup_replan_on_application_change = fields.Boolean(
+        string="Re-plan When the Application Changes",
+        help="A change of stage, status, position, first day or worth scores "
+        "has the scheduled job plan the applicant's next follow-up again.",
+    )
+    followup_replan_on_interview_change = fields.Boolean(
+        string="Re-plan When an Interview Changes",
+        help="A new or moved interview of an applicant has the scheduled job "
+        "plan the applicant's next follow-up again.",
+    )
+
+    @api.model
+    def get_values(self):
+        res = super().get_values()
+        for what in REPLAN_PARAMS:
+            res[f"followup_replan_on_{what}_change"] = followup_replan_enabled(
+                self.env, what
+            )
+        return res
+
+    def set_values(self):
+        super().set_values()
+        params = self.env["ir.config_parameter"].sudo()
+        for what, key in REPLAN_PARAMS.items():
+            value = self[f"followup_replan_on_{what}_change"]
+            if value != followup_replan_enabled(self.env, what):
+                params.set_param(key, "True" if value else "False")

@@ -19,3 +19,5 @@ from . import test_tour
 from . import test_reports
 from . import test_dispatch_performance
 from . import test_benchmark
+from . import test_core_tax
+from . import test_install_backfill

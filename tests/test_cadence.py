@@ -70,7 +70,7 @@ class CadenceCommon(FollowupCommon):
         candidate = cls.env["hr.candidate"].create(
             {"partner_id": partner.id, "partner_name": name}
         )
-        return cls.env["hr.applicant"].create(
+        applicant = cls.env["hr.applicant"].create(
             {
                 "candidate_id": candidate.id,
                 "job_id": cls.job.id,
@@ -78,9 +78,20 @@ class CadenceCommon(FollowupCommon):
                 **values,
             }
         )
+        return cls._job_replans(applicant)
+
+    @classmethod
+    def _job_replans(cls, applicants):
+        """What the scheduled job's next run (every 5 minutes) does with the
+        applicants a change marked for a new plan, when nothing is due yet: it
+        plans them. A change of an application or an interview only marks it
+        (``followup_needs_plan``); the tests that look at the plan right after
+        a change let the job plan it first, as users do."""
+        applicants.filtered("followup_needs_plan")._plan_next_followup()
+        return applicants
 
     def _interview(self, applicant, start, stop):
-        return self.env["calendar.event"].create(
+        event = self.env["calendar.event"].create(
             {
                 "name": f"Interview {applicant.partner_name}",
                 "applicant_id": applicant.id,
@@ -89,6 +100,8 @@ class CadenceCommon(FollowupCommon):
                 "user_id": self.interviewer.id,
             }
         )
+        self._job_replans(applicant)
+        return event
 
     def _run_cron(self):
         return self.env["hr.applicant"]._cron_process_followups()
@@ -149,6 +162,7 @@ class TestCadenceTimeline(CadenceCommon):
         # Second interview: a light touch after 4 quiet days.
         with freeze_time("2026-03-03 02:00:00"):
             applicant.stage_id = self.stage_second
+            self._job_replans(applicant)
             self.assertEqual(applicant.followup_stage_id, self.fu_pre_offer)
             self.assertEqual(applicant.followup_rule_id, self.rule_light)
             self.assertEqual(applicant.next_followup_date, datetime(2026, 3, 7, 2, 0))
@@ -183,6 +197,7 @@ class TestCadenceTimeline(CadenceCommon):
             applicant.write(
                 {"stage_id": self.stage_proposal.id, "start_date": "2026-04-01"}
             )
+            self._job_replans(applicant)
             self.assertEqual(applicant.followup_stage_id, self.fu_pre_onboarding)
             self.assertEqual(applicant.followup_rule_id, self.rule_confirm)
         with freeze_time("2026-03-11 03:00:00"):
@@ -254,6 +269,7 @@ class TestCadenceTimeline(CadenceCommon):
                     "applicant_ids": [(6, 0, applicant.ids)],
                 }
             ).action_refuse_reason_apply()
+            self._job_replans(applicant)
             self.assertEqual(applicant.followup_stage_id, self.fu_talent_pool)
             self.assertEqual(applicant.followup_rule_id, self.rule_pool)
             self.assertEqual(applicant.next_followup_date, datetime(2026, 6, 3, 14, 0))
@@ -290,6 +306,7 @@ class TestCadenceTimeline(CadenceCommon):
                 "Chen Jie", "Asia/Shanghai", stage_id=self.stage_proposal.id
             )
             applicant.followup_stage_id = self.fu_offer_declined
+            self._job_replans(applicant)
             self.assertEqual(applicant.followup_rule_id, self.rule_declined)
             self.assertEqual(applicant.next_followup_date, datetime(2026, 6, 3, 2, 0))
             applicant.write(
@@ -402,6 +419,7 @@ class TestCadenceGuards(CadenceCommon):
         reason = self.env["hr.applicant.refuse.reason"].create({"name": "Not now"})
         (high | low).candidate_id._talent_pool_add("Pool", date(2028, 3, 3))
         (high | low).write({"refuse_reason_id": reason.id, "active": False})
+        self._job_replans(high | low)
         self.assertEqual(high.followup_rule_id, self.rule_pool)
         self.assertFalse(
             low.followup_rule_id, "the pool is kept warm for good candidates"

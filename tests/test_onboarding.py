@@ -28,7 +28,7 @@ class TestOnboarding(CadenceCommon):
             name, "Asia/Shanghai", stage_id=self.stage_signed.id, **values
         )
         applicant.start_date = start
-        return applicant
+        return self._job_replans(applicant)
 
     @freeze_time("2026-03-02 02:00:00")
     def test_pending_start_then_arrived(self):

@@ -21,6 +21,7 @@ class TalentPoolCommon(CadenceCommon):
             name, "Asia/Shanghai", stage_id=self.stage_second.id, **values
         )
         applicant.write({"refuse_reason_id": self.refuse_reason.id, "active": False})
+        self._job_replans(applicant)
         self.assertEqual(applicant.followup_stage_id, self.fu_talent_pool)
         return applicant
 
@@ -120,6 +121,7 @@ class TestTalentPool(TalentPoolCommon):
         )
         self._interview(applicant, "2026-03-02 02:00:00", "2026-03-02 03:00:00")
         applicant.write({"refuse_reason_id": self.refuse_reason.id, "active": False})
+        self._job_replans(applicant)
         self.assertEqual(applicant.followup_rule_id, self.rule_interview)
 
 

@@ -186,13 +186,11 @@ ACTIONS = (
     ("hr_applicant_action_followup_overdue", RECRUITMENT),
     ("hr_applicant_contact_log_action_report", RECRUITMENT),
 )
-# Server actions. The automation rules' re-planning: allowed to whoever may write
-# the records it runs on (core's rule for server actions without groups). The
-# scheduled job's: its code works on every company, as superuser, so it refuses
-# anyone but the job and administrators.
+# Server actions. The scheduled job's: its code works on every company, as
+# superuser, so it refuses anyone but the job and administrators. (The re-plan
+# on change is no longer an automation rule with server actions: see
+# models/calendar_event.py.)
 SERVER_ACTIONS = (
-    ("action_replan_applicant", "applicant", ASSIGNED_A),
-    ("action_replan_interview", "interview", RECRUITMENT),
     ("ir_cron_process_followups_ir_actions_server", None, set()),
     ("ir_cron_talent_pool_retention_ir_actions_server", None, set()),
     ("ir_cron_wecom_daily_ir_actions_server", None, set()),

@@ -57,7 +57,7 @@ class TrustCronCommon(CadenceCommon):
                 "user_id": cls.interviewer.id,
             }
         )
-        return applicant
+        return cls._job_replans(applicant)
 
     def _counts(self):
         """What the job may create, everywhere in the database."""

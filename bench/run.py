@@ -71,6 +71,11 @@ def parse_args(argv):
     parser.add_argument(
         "--keep-dbs", action="store_true", help="keep the databases of (f) and (g)"
     )
+    parser.add_argument(
+        "--tax-profile",
+        default="",
+        help="(f) operations to profile (cProfile, last round), comma separated",
+    )
     parser.add_argument("--results", default=os.path.join(HERE, "RESULTS.md"))
     parser.add_argument(
         "--no-write", action="store_true", help="do not write RESULTS.md"
@@ -585,6 +590,7 @@ class OtherDatabases:
             args.tax_rounds,
             self.scratch,
             say,
+            profile=set(filter(None, args.tax_profile.split(","))),
         )
         expected = args.tax_n * args.tax_rounds
         if (
@@ -593,7 +599,13 @@ class OtherDatabases:
         ):
             self.notes.append(
                 f"(f) mails sent {mail['sent']}, received by the SMTP sink "
-                f"{mail['received']}, {expected} expected on each side."
+                f"{mail['received']}, {expected} expected on each side"
+                + (
+                    f"; other mails received: {sorted(set(mail['others']))[:5]}"
+                    if mail["others"]
+                    else ""
+                )
+                + "."
             )
         self.drop(*dbs)
 

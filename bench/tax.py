@@ -13,8 +13,11 @@ never imports the addon's code. This file therefore imports nothing from the
 addon (it is also imported by the tests, through the addon's package).
 """
 
+import cProfile
+import io
 import json
 import os
+import pstats
 import socketserver
 import statistics
 import sys
@@ -68,6 +71,7 @@ class _SmtpHandler(socketserver.StreamRequestHandler):
     def handle(self):
         self.reply("220 bench-sink ESMTP")
         in_data = False
+        subject = ""
         while True:
             line = self.rfile.readline()
             if not line:
@@ -77,7 +81,11 @@ class _SmtpHandler(socketserver.StreamRequestHandler):
                     in_data = False
                     with self.server.lock:
                         self.server.received += 1
+                        self.server.subjects.append(subject)
+                    subject = ""
                     self.reply("250 OK queued")
+                elif line.lower().startswith(b"subject:") and not subject:
+                    subject = line[8:].strip().decode("utf-8", "replace")
                 continue
             verb = line[:4].upper()
             if verb == b"EHLO":
@@ -102,6 +110,7 @@ class SmtpSink(socketserver.ThreadingTCPServer):
         super().__init__(("127.0.0.1", 0), _SmtpHandler)
         self.lock = threading.Lock()
         self.received = 0
+        self.subjects = []
         self.thread = threading.Thread(target=self.serve_forever, daemon=True)
 
     @property
@@ -423,7 +432,17 @@ def worker(argv):
                 ops = Operations(env, data, command["n"], cr.commit)
                 _send({"seeded": True})
             elif command["cmd"] == "op":
+                profiler = cProfile.Profile() if command.get("profile") else None
+                if profiler:
+                    profiler.enable()
                 result = ops.run(command["op"], command["round"])
+                if profiler:
+                    profiler.disable()
+                    out = io.StringIO()
+                    pstats.Stats(profiler, stream=out).sort_stats(
+                        "cumulative"
+                    ).print_stats(30)
+                    result["profile"] = out.getvalue()
                 if command["op"] == "mail_send":
                     result["sent"] = mails_sent(
                         env, ops.created_mails.get(command["round"], [])
@@ -489,8 +508,12 @@ def _tail(path, lines=30):
         return ""
 
 
-def measure_tax(python, odoo_args, db_without, db_with, n, rounds, scratch, say):
-    """Run part (f) on the two databases: one row per operation."""
+def measure_tax(
+    python, odoo_args, db_without, db_with, n, rounds, scratch, say, profile=()
+):
+    """Run part (f) on the two databases: one row per operation. The
+    operations named in ``profile`` are profiled (cProfile) in the last round
+    on both sides: the reports are written to ``scratch`` and printed."""
     results = {name: {"without": [], "with": []} for name, _l, _k in OPERATIONS}
     sent = {"without": 0, "with": 0}
     with SmtpSink() as sink:
@@ -516,7 +539,19 @@ def measure_tax(python, odoo_args, db_without, db_with, n, rounds, scratch, say)
                         else ("with", "without")
                     )
                     for side in order:
-                        result = workers[side].call(cmd="op", op=name, round=round_no)
+                        result = workers[side].call(
+                            cmd="op",
+                            op=name,
+                            round=round_no,
+                            profile=name in profile and round_no == rounds - 1,
+                        )
+                        if result.get("profile"):
+                            path = os.path.join(scratch, f"profile_{name}_{side}.txt")
+                            report = result.pop("profile")
+                            with open(path, "w", encoding="utf-8") as f:
+                                f.write(report)
+                            say(f"(f) profile of {name} {side} the addon:")
+                            print(report, flush=True)
                         results[name][side].append(result)
                         sent[side] += result.get("sent", 0)
                 say(
@@ -531,7 +566,12 @@ def measure_tax(python, odoo_args, db_without, db_with, n, rounds, scratch, say)
             for worker_ in workers.values():
                 worker_.close()
         received = sink.received
-    return summarize(results, n, rounds), {"sent": sent, "received": received}
+        others = [s for s in sink.subjects if not s.startswith("Invoice ")]
+    return summarize(results, n, rounds), {
+        "sent": sent,
+        "received": received,
+        "others": others,
+    }
 
 
 def summarize(results, n, rounds):

@@ -21,7 +21,10 @@ class CalendarEvent(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         events = super().create(vals_list)
-        if any(vals.get("applicant_id") for vals in vals_list) or (
+        if any(
+            vals.get("applicant_id") or vals.get("res_model") == "hr.applicant"
+            for vals in vals_list
+        ) or (
             # hr_recruitment's default_get links an event created from an
             # applicant: applicant_id then comes as a default, not in vals.
             self.env.context.get("default_applicant_id")

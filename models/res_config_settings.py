@@ -49,9 +49,10 @@ class ResConfigSettings(models.TransientModel):
         return res
 
     def set_values(self):
-        super().set_values()
+        res = super().set_values()
         params = self.env["ir.config_parameter"].sudo()
         for what, key in REPLAN_PARAMS.items():
             value = self[f"followup_replan_on_{what}_change"]
             if value != followup_replan_enabled(self.env, what):
                 params.set_param(key, "True" if value else "False")
+        return res

@@ -6,6 +6,8 @@ records in the same state, and asserts the same number of queries: 0 extra.
 The recruitment operations get a small constant.
 """
 
+import re
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from odoo import fields
@@ -22,6 +24,36 @@ from odoo.addons.hr_recruitment_followup.models.mail_mail import (
 )
 
 from .common import FollowupCommon
+
+
+def core_event_write(events, vals):
+    """calendar.event's write() without the addon's override."""
+    return super(FollowupCalendarEvent, events).write(vals)
+
+
+def core_event_create(events, vals_list):
+    return super(FollowupCalendarEvent, events).create(vals_list)
+
+
+def core_mail_create(mails, vals_list):
+    return super(FollowupMailMail, mails).create(vals_list)
+
+
+def core_mail_send(mails, **kwargs):
+    return super(FollowupMailMail, mails)._send(**kwargs)
+
+
+def core_applicant_write(applicants, vals):
+    """hr.applicant's write() without the addon's write override (the stored
+    computes of the addon still follow the stage)."""
+    return super(FollowupHrApplicant, applicants).write(vals)
+
+
+# What the addon reads or writes: none of it for records that are not
+# recruitment's.
+RECRUITMENT_TABLES = re.compile(
+    r"\bhr_applicant\b|hr_applicant_contact_log|hr_recruitment_followup"
+)
 
 
 def count_queries(env, function):
@@ -53,6 +85,22 @@ class TestCoreTax(FollowupCommon):
             ]
         )
 
+    @contextmanager
+    def recruitment_queries(self):
+        """The queries of the block that touch the applicants, the contact log
+        or the addon's tables."""
+        queries, touched = [], []
+        with contextmanager(self._patchExecute)(queries):
+            yield touched
+        self.assertTrue(queries, "nothing measured")
+        touched += [str(q) for q in queries if RECRUITMENT_TABLES.search(str(q))]
+
+    @contextmanager
+    def assertNoRecruitmentQuery(self):
+        with self.recruitment_queries() as touched:
+            yield
+        self.assertFalse(touched)
+
     def _event_vals(self, name):
         start = datetime(2030, 5, 6, 9, 0)
         return {
@@ -68,12 +116,10 @@ class TestCoreTax(FollowupCommon):
         self.env.invalidate_all()
         core = count_queries(
             self.env,
-            lambda: super(FollowupCalendarEvent, first).write(
-                {"stop": first.stop + timedelta(hours=1)}
-            ),
+            lambda: core_event_write(first, {"stop": first.stop + timedelta(hours=1)}),
         )
         self.env.invalidate_all()
-        with self.assertQueryCount(core):
+        with self.assertQueryCount(core), self.assertNoRecruitmentQuery():
             second.write({"stop": second.stop + timedelta(hours=1)})
             self.env.flush_all()
         self.assertTrue(core)
@@ -83,12 +129,10 @@ class TestCoreTax(FollowupCommon):
         self.env.invalidate_all()
         core = count_queries(
             self.env,
-            lambda: super(FollowupCalendarEvent, Event).create(
-                [self._event_vals("Core meeting")]
-            ),
+            lambda: core_event_create(Event, [self._event_vals("Core meeting")]),
         )
         self.env.invalidate_all()
-        with self.assertQueryCount(core):
+        with self.assertQueryCount(core), self.assertNoRecruitmentQuery():
             Event.create([self._event_vals("Meeting")])
             self.env.flush_all()
 
@@ -117,15 +161,13 @@ class TestCoreTax(FollowupCommon):
         first_due = applicant.next_followup_date
         self.assertTrue(first_due)
         self.env.invalidate_all()
-        event.stop  # noqa: B018 (the event as the form has it)
+        self.assertTrue(event.stop)  # the event in the cache, as a form has it
         core = count_queries(
             self.env,
-            lambda: super(FollowupCalendarEvent, event).write(
-                {"stop": event.stop + timedelta(hours=1)}
-            ),
+            lambda: core_event_write(event, {"stop": event.stop + timedelta(hours=1)}),
         )
         self.env.invalidate_all()
-        event.stop  # noqa: B018
+        self.assertTrue(event.stop)
         with self.assertQueryCount(core + 1):
             event.write({"stop": event.stop + timedelta(hours=1)})
             self.env.flush_all()
@@ -189,11 +231,9 @@ class TestCoreTax(FollowupCommon):
             for index in range(5)
         ]
         self.env.invalidate_all()
-        core = count_queries(
-            self.env, lambda: super(FollowupMailMail, Mail).create(values)
-        )
+        core = count_queries(self.env, lambda: core_mail_create(Mail, values))
         self.env.invalidate_all()
-        with self.assertQueryCount(core):
+        with self.assertQueryCount(core), self.assertNoRecruitmentQuery():
             Mail.create(values)
             self.env.flush_all()
 
@@ -215,11 +255,11 @@ class TestCoreTax(FollowupCommon):
             self.env,
             lambda: send(
                 first,
-                lambda mails, **kw: super(FollowupMailMail, mails)._send(**kw),
+                core_mail_send,
             ),
         )
         self.env.invalidate_all()
-        with self.assertQueryCount(core):
+        with self.assertQueryCount(core), self.assertNoRecruitmentQuery():
             send(second, lambda mails, **kw: mails._send(**kw))
         self.assertEqual(set(first.mapped("state")), set(second.mapped("state")))
 
@@ -249,16 +289,17 @@ class TestCoreTax(FollowupCommon):
 
         def move(applicant, method):
             self.env.invalidate_all()
-            applicant.stage_id  # noqa: B018 (the applicant as the form has it)
+            # The applicant in the cache, as the form has it.
+            self.assertTrue(applicant.stage_id)
             return count_queries(
                 self.env, lambda: method(applicant, {"stage_id": self.stage_second.id})
             )
 
-        core = move(first, lambda a, vals: super(FollowupHrApplicant, a).write(vals))
+        core = move(first, core_applicant_write)
         addon = move(second, lambda a, vals: a.write(vals))
         self.assertLessEqual(addon, core + 1, "the furthest stage: one read at most")
         self.env.invalidate_all()
-        third.stage_id  # noqa: B018
+        self.assertTrue(third.stage_id)
         with self.assertQueryCount(addon):
             third.write({"stage_id": self.stage_second.id})
         for applicant in (second, third):
@@ -270,3 +311,15 @@ class TestCoreTax(FollowupCommon):
         self.assertEqual(second.followup_stage_id, self.fu_pre_offer)
         decision = second._followup_decide(fields.Datetime.now()).get(second)
         self.assertEqual(second.followup_rule_id, decision[0] if decision else plan[:0])
+
+    def test_mail_send_checks_the_followups_only(self):
+        """Through send(): nothing read for other mails; the opt-out check for
+        a mail about an applicant (it finds the follow-up logs, if any)."""
+        with self.assertNoRecruitmentQuery():
+            self._mails(2).send()
+        applicant_mail = self._mails(1, model="hr.applicant", res_id=self.applicant.id)
+        with self.recruitment_queries() as touched:
+            applicant_mail.send()
+        self.assertTrue(
+            [query for query in touched if "hr_applicant_contact_log" in query]
+        )

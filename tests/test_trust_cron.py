@@ -479,6 +479,8 @@ class TestTrustCronConcurrency(BaseCase):
             self.ids = applicants.ids
             self.partner_ids = applicants.partner_id.ids
             self.candidate_ids = applicants.candidate_id.ids
+            # The scheduled job's next run plans them (nothing is due yet).
+            applicants.filtered("followup_needs_plan")._plan_next_followup()
             rule = env.ref("hr_recruitment_followup.followup_rule_after_interview")
             self.assertEqual(applicants.followup_rule_id, rule)
         self.addCleanup(self._delete_data)

@@ -58,7 +58,7 @@ def parse_args(argv):
         "--tax-n", type=int, default=300, help="(f) operations of each kind per round"
     )
     parser.add_argument(
-        "--tax-rounds", type=int, default=5, help="(f) rounds (the median is kept)"
+        "--tax-rounds", type=int, default=3, help="(f) rounds (the median is kept)"
     )
     parser.add_argument(
         "--scale-sizes",
@@ -595,17 +595,20 @@ class OtherDatabases:
         expected = args.tax_n * args.tax_rounds
         if (
             mail["sent"] != {"without": expected, "with": expected}
-            or mail["received"] != 2 * expected
+            or mail["received"] < 2 * expected
         ):
             self.notes.append(
                 f"(f) mails sent {mail['sent']}, received by the SMTP sink "
-                f"{mail['received']}, {expected} expected on each side"
-                + (
-                    f"; other mails received: {sorted(set(mail['others']))[:5]}"
-                    if mail["others"]
-                    else ""
-                )
-                + "."
+                f"{mail['received']}, {expected} expected on each side."
+            )
+        if mail["others"]:
+            self.notes.append(
+                f"(f) the SMTP sink also received {len(mail['others'])} mails Odoo "
+                f"sends by itself (both sides): {sorted(set(mail['others']))[:5]}; "
+                f"the {2 * expected} unrelated mails of the send operation all "
+                "arrived."
+                if mail["received"] - len(mail["others"]) == 2 * expected
+                else f"(f) other mails received: {sorted(set(mail['others']))[:5]}"
             )
         self.drop(*dbs)
 

@@ -323,3 +323,37 @@ class TestCoreTax(FollowupCommon):
         self.assertTrue(
             [query for query in touched if "hr_applicant_contact_log" in query]
         )
+
+    def test_form_save_shows_the_new_plan(self):
+        """Saved from its form, the applicant shows its next follow-up at once;
+        saved from the kanban (no plan on the card), it waits for the job."""
+        applicants = [
+            self._new_applicant(name, stage_id=self.stage_new.id)
+            for name in ("From the form", "From the kanban")
+        ]
+        self.env["hr.applicant"]._cron_process_followups()
+        form, kanban = applicants
+        self.assertFalse(form.followup_rule_id | kanban.followup_rule_id)
+        form_spec = {
+            "stage_id": {},
+            "followup_rule_id": {"fields": {"display_name": {}}},
+            "next_followup_date": {},
+        }
+        [values] = form.with_user(self.recruiter).web_save(
+            {"stage_id": self.stage_second.id}, form_spec
+        )
+        light_touch = self.env.ref(
+            "hr_recruitment_followup.followup_rule_pre_offer_light_touch"
+        )
+        self.assertFalse(form.followup_needs_plan)
+        self.assertEqual(form.followup_rule_id, light_touch)
+        self.assertEqual(values["followup_rule_id"]["id"], light_touch.id)
+        self.assertEqual(values["next_followup_date"], form.next_followup_date)
+        kanban.with_user(self.recruiter).web_save(
+            {"stage_id": self.stage_second.id},
+            {"stage_id": {}, "next_followup_date": {}},
+        )
+        self.assertTrue(kanban.followup_needs_plan)
+        self.assertFalse(kanban.followup_rule_id)
+        self.env["hr.applicant"]._cron_process_followups()
+        self.assertEqual(kanban.followup_rule_id, light_touch)

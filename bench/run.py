@@ -260,8 +260,11 @@ class Bench:
             self.measure.vacuum(self.env)
             runs.append(result)
         median = median_run(runs)
-        growths = [r["rss_growth_mb"] for r in runs if r["rss_growth_mb"] is not None]
-        median["rss_growth_max_mb"] = max(growths) if growths else None
+        measured = [r for r in runs if r["rss_growth_mb"] is not None]
+        worst = max(measured, key=lambda r: r["rss_growth_mb"]) if measured else None
+        median["rss_growth_max_mb"] = worst["rss_growth_mb"] if worst else None
+        if worst:
+            median["rss_worst"] = (worst["rss_before_mb"], worst["rss_peak_mb"])
         if median["mailed"] != self.due or median["logs"] != self.due:
             self.notes.append(
                 f"{median['mailed']} applicants mailed and {median['logs']} logs "
@@ -340,7 +343,8 @@ class Bench:
                 "a",
                 f"RSS growth of Odoo's process over the job, {addon['mails']} "
                 "follow-ups (peak minus before, largest of the runs)",
-                f"+{growth:.1f} MB ({per_100k:.1f} MB per 100k"
+                f"{growth:+.1f} MB (RSS {addon['rss_worst'][0]:.0f} MB before, "
+                f"peak {addon['rss_worst'][1]:.0f} MB; {per_100k:.1f} MB per 100k"
                 + (", extrapolated" if addon["mails"] < 100_000 else "")
                 + ")",
                 target="< 50 MB per 100k",

@@ -6,6 +6,8 @@ and the caller's ``commit`` callable (a no-op in tests) does the rest.
 """
 
 import ast
+import ctypes
+import gc
 import logging
 import time
 from contextlib import contextmanager
@@ -195,14 +197,63 @@ def timing_sql(env):
         Applicant._followup_claim = claim
 
 
+def memory_mb(key="VmRSS"):
+    """``VmRSS`` (resident now) or ``VmHWM`` (peak) of this process, in MB."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith(key + ":"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
+def release_free_memory():
+    """Collect garbage and give the C heap's free pages back to the system, so
+    that RSS before a measure is the memory in use, not what earlier work left
+    free (which the measured code would reuse without its RSS growing)."""
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        return False
+    return True
+
+
+def reset_peak_memory():
+    """Reset this process's peak RSS (``VmHWM``) to what it uses now (Linux)."""
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as f:
+            f.write("5")
+    except OSError:
+        return False
+    return True
+
+
 def addon_dispatch(env, marks, batch_size=None):
-    """Run the follow-up job on everything due now; time it and count its output."""
+    """Run the follow-up job on everything due now; time it and count its output.
+
+    Also the memory of this process (the job runs in it, as in a cron worker):
+    ``rss_growth_mb`` = peak RSS during the job minus RSS before it.
+    """
     Applicant = env["hr.applicant"]
     kwargs = {"batch_size": batch_size} if batch_size else {}
+    env.invalidate_all()
+    release_free_memory()
+    rss_before = memory_mb()
+    peak_reset = reset_peak_memory()
     with counting(env.cr) as result, timing_sql(env) as sql:
         done = Applicant._cron_process_followups(**kwargs)
         env.flush_all()
+    rss_peak = memory_mb("VmHWM") if peak_reset else memory_mb()
     result.update(sql)
+    result.update(
+        rss_before_mb=rss_before,
+        rss_peak_mb=rss_peak,
+        rss_after_mb=memory_mb(),
+        rss_growth_mb=(rss_peak - rss_before) if rss_before and rss_peak else None,
+    )
     result.update(created_since(env, marks), processed=done)
     result["per_second"] = (
         result["mails"] / result["seconds"] if result["seconds"] else 0

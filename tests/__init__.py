@@ -22,6 +22,7 @@ from . import test_mail_round_trip
 from . import test_dates
 from . import test_core_internals
 from . import test_followup_write
+from . import test_benchmark
 from . import test_core_tax
 from . import test_install_backfill
 from . import test_review_before_send

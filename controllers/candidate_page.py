@@ -110,6 +110,17 @@ class CandidatePage(CustomerPortal):
             local=True,
         )
 
+    def _followup_render_unsubscribe(self, applicant, access_token, done):
+        return request.render(
+            "hr_recruitment_followup.candidate_unsubscribe",
+            {
+                "applicant": applicant,
+                "access_token": access_token,
+                "page_url": f"/recruitment/followup/{applicant.id}",
+                "done": done,
+            },
+        )
+
     # ------------------------------------------------------------------
     # Routes
     # ------------------------------------------------------------------
@@ -195,15 +206,7 @@ class CandidatePage(CustomerPortal):
         )
         if applicant is None:
             raise request.not_found()
-        return request.render(
-            "hr_recruitment_followup.candidate_unsubscribe",
-            {
-                "applicant": applicant,
-                "access_token": access_token,
-                "page_url": f"/recruitment/followup/{applicant.id}",
-                "done": False,
-            },
-        )
+        return self._followup_render_unsubscribe(applicant, access_token, done=False)
 
     @http.route(
         f"{PAGE}/unsubscribe",
@@ -224,12 +227,4 @@ class CandidatePage(CustomerPortal):
         applicant._followup_page_stop(
             request.env._("Unsubscribed with the link of a follow-up email.")
         )
-        return request.render(
-            "hr_recruitment_followup.candidate_unsubscribe",
-            {
-                "applicant": applicant,
-                "access_token": access_token,
-                "page_url": f"/recruitment/followup/{applicant.id}",
-                "done": True,
-            },
-        )
+        return self._followup_render_unsubscribe(applicant, access_token, done=True)

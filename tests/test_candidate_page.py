@@ -89,6 +89,19 @@ class CandidatePageCommon(HttpCase):
             allow_redirects=False,
         )
 
+    def _one_to_one_today(self, applicant):
+        """The department manager's one-to-one, due today: exactly one."""
+        activity = self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "hr.applicant"),
+                ("res_id", "=", applicant.id),
+                ("user_id", "=", self.manager_user.id),
+            ]
+        )
+        self.assertEqual(len(activity), 1)
+        self.assertEqual(activity.date_deadline, fields.Date.context_today(activity))
+        return activity
+
     def _logs(self, applicant):
         return self.env["hr.applicant.contact.log"].search(
             [("applicant_id", "=", applicant.id), ("channel", "=", "page")]
@@ -186,15 +199,7 @@ class TestCandidatePage(CandidatePageCommon):
         log = self._logs(self.applicant)
         self.assertEqual(log.candidate_response, "Is the 13th month salary guaranteed?")
         self.assertIn("Salary", log.summary)
-        activity = self.env["mail.activity"].search(
-            [
-                ("res_model", "=", "hr.applicant"),
-                ("res_id", "=", self.applicant.id),
-                ("user_id", "=", self.manager_user.id),
-            ]
-        )
-        self.assertEqual(len(activity), 1)
-        self.assertEqual(activity.date_deadline, fields.Date.context_today(activity))
+        activity = self._one_to_one_today(self.applicant)
         self.assertIn("13th month", activity.note)
         self.assertFalse(self.applicant.onboarding_at_risk)
 
@@ -519,12 +524,4 @@ class TestCandidatePageTour(CandidatePageCommon):
         self.assertEqual(len(logs), 2)
         self.assertEqual(logs[0].outcome, "positive")
         self.assertEqual(logs[1].candidate_response, "年终奖是否有保障？")
-        activity = self.env["mail.activity"].search(
-            [
-                ("res_model", "=", "hr.applicant"),
-                ("res_id", "=", self.applicant.id),
-                ("user_id", "=", self.manager_user.id),
-            ]
-        )
-        self.assertEqual(len(activity), 1)
-        self.assertEqual(activity.date_deadline, fields.Date.context_today(activity))
+        self._one_to_one_today(self.applicant)
